@@ -1,0 +1,2 @@
+/** Flash4j engine-attention. */
+package dev.flash4j.attention;

@@ -1,0 +1,2 @@
+/** Flash4j engine-bench. */
+package dev.flash4j.bench;

@@ -1,0 +1,2 @@
+/** Flash4j engine-core. */
+package dev.flash4j.core;

@@ -1,0 +1,2 @@
+/** Flash4j engine-jinja. */
+package dev.flash4j.jinja;

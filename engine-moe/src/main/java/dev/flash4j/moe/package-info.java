@@ -1,0 +1,2 @@
+/** Flash4j engine-moe. */
+package dev.flash4j.moe;

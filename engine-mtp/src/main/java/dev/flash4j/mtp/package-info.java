@@ -1,0 +1,2 @@
+/** Flash4j engine-mtp. */
+package dev.flash4j.mtp;

@@ -1,0 +1,2 @@
+/** Flash4j engine-tokenizer. */
+package dev.flash4j.tokenizer;
