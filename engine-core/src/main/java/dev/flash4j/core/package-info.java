@@ -1,2 +1,0 @@
-/** Flash4j engine-core. */
-package dev.flash4j.core;
