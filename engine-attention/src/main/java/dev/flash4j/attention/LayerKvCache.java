@@ -1,0 +1,56 @@
+package dev.flash4j.attention;
+
+/**
+ * The cached keys and values of one attention layer, for {@code kvHeads} heads of {@code headDim}
+ * values each.
+ *
+ * <p>Positions map to slots {@code pos % capacity}. A full-attention layer gets a capacity of the
+ * whole context, so slots never wrap. A sliding-window layer gets a ring of
+ * {@code window + maxBatch} slots: enough for the last query of a batch to see its window while the
+ * whole batch is written before attention runs, and for a rollback of up to {@code maxBatch}
+ * positions (speculative decoding) to leave every surviving position's window intact.
+ *
+ * <p>Slot layout, per slot: {@code kvHeads x headDim} values, head-major, so one head's key or
+ * value is contiguous.
+ */
+public abstract sealed class LayerKvCache permits F32KvCache, F16KvCache, Q8KvCache {
+    protected final int kvHeads;
+    protected final int headDim;
+    protected final int capacity;
+    protected final int rowValues;
+
+    protected LayerKvCache(int kvHeads, int headDim, int capacity) {
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.capacity = capacity;
+        this.rowValues = kvHeads * headDim;
+    }
+
+    public static LayerKvCache create(KvCacheType type, int kvHeads, int headDim, int capacity) {
+        return switch (type) {
+            case F32 -> new F32KvCache(kvHeads, headDim, capacity);
+            case F16 -> new F16KvCache(kvHeads, headDim, capacity);
+            case Q8 -> new Q8KvCache(kvHeads, headDim, capacity);
+        };
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    protected final int slot(int pos) {
+        return pos % capacity;
+    }
+
+    /** Stores all heads' key {@code k[kOff ..]} and value {@code v[vOff ..]} of position {@code pos}. */
+    public abstract void store(int pos, float[] k, int kOff, float[] v, int vOff);
+
+    /** Dot product of head {@code head}'s cached key at {@code pos} with {@code q[qOff .. qOff+headDim)}. */
+    public abstract float dotKey(int pos, int head, float[] q, int qOff);
+
+    /** {@code out[outOff ..] += w * value(pos, head)}. */
+    public abstract void addValue(int pos, int head, float w, float[] out, int outOff);
+
+    /** Bytes this cache holds. */
+    public abstract long byteSize();
+}

@@ -1,0 +1,88 @@
+package dev.flash4j.attention;
+
+/**
+ * Keys and values as 8-bit integers with one scale per block of 32 values: ggml's q8_0 scheme
+ * ({@code d = max|x| / 127} rounded to f16, {@code q = round(x / d)}), so results track
+ * llama.cpp's q8_0 cache. A head of {@code headDim} values holds {@code headDim / 32} blocks
+ * (head dims that are not a multiple of 32 use one block for the tail).
+ */
+final class Q8KvCache extends LayerKvCache {
+    static final int BLOCK = 32;
+    private final byte[] keys;
+    private final byte[] values;
+    private final float[] keyScales;
+    private final float[] valueScales;
+    private final int blocksPerRow;
+
+    Q8KvCache(int kvHeads, int headDim, int capacity) {
+        super(kvHeads, headDim, capacity);
+        this.keys = new byte[Math.multiplyExact(capacity, rowValues)];
+        this.values = new byte[keys.length];
+        int blocksPerHead = (headDim + BLOCK - 1) / BLOCK;
+        this.blocksPerRow = kvHeads * blocksPerHead;
+        this.keyScales = new float[Math.multiplyExact(capacity, blocksPerRow)];
+        this.valueScales = new float[keyScales.length];
+    }
+
+    private int blocksPerHead() {
+        return blocksPerRow / kvHeads;
+    }
+
+    @Override
+    public void store(int pos, float[] k, int kOff, float[] v, int vOff) {
+        int s = slot(pos);
+        for (int h = 0; h < kvHeads; h++) {
+            quantizeHead(k, kOff + h * headDim, keys, s * rowValues + h * headDim, keyScales, s * blocksPerRow + h * blocksPerHead());
+            quantizeHead(v, vOff + h * headDim, values, s * rowValues + h * headDim, valueScales, s * blocksPerRow + h * blocksPerHead());
+        }
+    }
+
+    private void quantizeHead(float[] x, int xOff, byte[] q, int qOff, float[] scales, int sOff) {
+        for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
+            int len = Math.min(BLOCK, headDim - i0);
+            float amax = 0;
+            for (int i = 0; i < len; i++) amax = Math.max(amax, Math.abs(x[xOff + i0 + i]));
+            float d = amax / 127f;
+            float id = d != 0 ? 1f / d : 0f;
+            scales[sOff + b] = Float.float16ToFloat(Float.floatToFloat16(d));
+            for (int i = 0; i < len; i++) q[qOff + i0 + i] = (byte) roundHalfAway(x[xOff + i0 + i] * id);
+        }
+    }
+
+    /** C's roundf: halves round away from zero (Math.round would round -2.5 to -2). */
+    static int roundHalfAway(float v) {
+        return (int) Math.copySign(Math.floor(Math.abs(v) + 0.5f), v);
+    }
+
+    @Override
+    public float dotKey(int pos, int head, float[] q, int qOff) {
+        int s = slot(pos);
+        int base = s * rowValues + head * headDim;
+        int sBase = s * blocksPerRow + head * blocksPerHead();
+        float total = 0;
+        for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
+            int len = Math.min(BLOCK, headDim - i0);
+            float acc = 0;
+            for (int i = 0; i < len; i++) acc += keys[base + i0 + i] * q[qOff + i0 + i];
+            total += acc * keyScales[sBase + b];
+        }
+        return total;
+    }
+
+    @Override
+    public void addValue(int pos, int head, float w, float[] out, int outOff) {
+        int s = slot(pos);
+        int base = s * rowValues + head * headDim;
+        int sBase = s * blocksPerRow + head * blocksPerHead();
+        for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
+            int len = Math.min(BLOCK, headDim - i0);
+            float ws = w * valueScales[sBase + b];
+            for (int i = 0; i < len; i++) out[outOff + i0 + i] += ws * values[base + i0 + i];
+        }
+    }
+
+    @Override
+    public long byteSize() {
+        return 2L * keys.length + 2L * 2 * keyScales.length;
+    }
+}

@@ -1,2 +1,0 @@
-/** Flash4j engine-attention. */
-package dev.flash4j.attention;

@@ -1,0 +1,102 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Element-wise and reduction kernels over float arrays (offset + length addressing). */
+public final class VectorOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorOps() {}
+
+    /** Sum of squares of {@code x[off .. off+n)}, accumulated in double for stability. */
+    public static double sumSquares(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            acc = v.fma(v, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += (double) x[off + i] * x[off + i];
+        return s;
+    }
+
+    /** {@code out = x / rms(x) * weight} (the weight multiplies as stored: no +1). */
+    public static void rmsNorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
+        float scale = (float) (1.0 / Math.sqrt(sumSquares(x, xOff, n) / n + eps));
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, x, xOff + i).mul(scale).mul(FloatVector.fromArray(S, weight, i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = x[xOff + i] * scale * weight[i];
+    }
+
+    /** {@code y += x}. */
+    public static void add(float[] y, int yOff, float[] x, int xOff, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, y, yOff + i).add(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += x[xOff + i];
+    }
+
+    /** {@code y += a * x}. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+
+    /** {@code x *= a}. */
+    public static void scale(float[] x, int off, int n, float a) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, off + i).mul(a).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= a;
+    }
+
+    /** Dot product of two float ranges. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    public static float silu(float x) {
+        return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /** In-place softmax of {@code x[off .. off+n)}. */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[off + i] *= inv;
+    }
+
+    /** Index of the largest value (first on ties). */
+    public static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
+        return best;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import dev.flash4j.gguf.GgufTensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A weight matrix read in place from the mapped file: {@code rows} rows of {@code cols} values in
+ * one ggml block format, row {@code r} starting at byte {@code r * rowBytes} of {@code data}.
+ * In ggml order a tensor {@code {cols, rows}} multiplies a vector of {@code cols} values into
+ * {@code rows} outputs. A 3-D expert tensor {@code {cols, rows, experts}} is viewed as
+ * {@code rows * experts} rows; {@link #slice} picks one expert.
+ */
+public record WeightMatrix(String name, BlockFormat format, MemorySegment data, int rows, int cols, long rowBytes) {
+
+    public static WeightMatrix of(GgufTensor t) {
+        long rows = t.rowCount();
+        if (rows > Integer.MAX_VALUE || t.rowLength() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor " + t.name() + " is too large: " + rows + " rows of " + t.rowLength());
+        }
+        return new WeightMatrix(t.name(), BlockFormats.of(t.type()), t.data(), (int) rows, (int) t.rowLength(), t.rowBytes());
+    }
+
+    public GgmlType type() {
+        return format.type();
+    }
+
+    /** Rows {@code [first, first + count)} as a matrix of their own (e.g. one expert of a 3-D tensor). */
+    public WeightMatrix slice(int first, int count) {
+        return new WeightMatrix(name, format, data.asSlice(first * rowBytes, count * rowBytes), count, cols, rowBytes);
+    }
+
+    /** Dot product of row {@code r} with {@code x[xOff .. xOff+cols)}. */
+    public float dotRow(int r, float[] x, int xOff) {
+        return format.dot(data, r * rowBytes, x, xOff, cols);
+    }
+
+    /** Row {@code r} as floats into {@code dst[dstOff ..]}. */
+    public void dequantizeRow(int r, float[] dst, int dstOff) {
+        format.dequantize(data, r * rowBytes, dst, dstOff, cols);
+    }
+
+    /** Bytes of weights read by one full product. */
+    public long byteSize() {
+        return rows * rowBytes;
+    }
+}

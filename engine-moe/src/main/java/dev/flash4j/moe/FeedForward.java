@@ -1,0 +1,34 @@
+package dev.flash4j.moe;
+
+import dev.flash4j.core.MatMul;
+import dev.flash4j.core.VectorOps;
+import dev.flash4j.core.WeightMatrix;
+import dev.flash4j.core.WorkerPool;
+
+/**
+ * One SwiGLU feed-forward network ({@code down(swiglu(gate h, up h))}): a dense FFN, a shared
+ * expert, or one routed expert (matrices sliced out of the 3-D expert tensors).
+ */
+public record FeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down, float clampLimit) {
+
+    public int hiddenSize() {
+        return gate.rows();
+    }
+
+    /**
+     * Runs the FFN on tokens {@code sel[0..count)} of {@code h} (stride {@code dim}) and adds
+     * {@code weight[i] * ffn(h[sel[i]])} to {@code out[sel[i]]} (weights null = 1).
+     * Scratch arrays must hold {@code count * hiddenSize()} and {@code count * dim} floats.
+     */
+    public void addTo(WorkerPool pool, float[] h, int dim, int[] sel, float[] weight, int count, float[] out,
+                      float[] gateBuf, float[] upBuf, float[] downBuf) {
+        int ff = hiddenSize();
+        MatMul.matmulRows(pool, gate, h, dim, sel, count, gateBuf, ff);
+        MatMul.matmulRows(pool, up, h, dim, sel, count, upBuf, ff);
+        for (int i = 0; i < count; i++) SwiGlu.apply(gateBuf, i * ff, upBuf, i * ff, ff, clampLimit);
+        MatMul.matmul(pool, down, gateBuf, count, downBuf);
+        for (int i = 0; i < count; i++) {
+            VectorOps.axpy(weight == null ? 1f : weight[i], downBuf, i * dim, out, sel[i] * dim, dim);
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** Flash4j engine-moe. */
-package dev.flash4j.moe;

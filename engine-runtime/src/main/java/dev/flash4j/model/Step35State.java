@@ -1,0 +1,97 @@
+package dev.flash4j.model;
+
+import dev.flash4j.attention.KvCacheType;
+import dev.flash4j.attention.LayerKvCache;
+
+/**
+ * Per-session state of a {@code step35} model: the KV cache of every block, the number of
+ * positions filled, and scratch buffers for a batch of up to {@code maxBatch} tokens (sized once,
+ * so a decode step allocates nothing).
+ */
+public final class Step35State {
+    final Step35Config config;
+    final KvCacheType kvType;
+    final int contextSize;
+    final int maxBatch;
+    final LayerKvCache[] caches;
+    int position;
+
+    // scratch, [maxBatch x width] row-major
+    final float[] x, h, q, k, v, gate, attn, proj, logitsRows;
+    final float[] ffGate, ffUp, ffDown, router;
+    final int[] expertIds, tokensOfExpert, expertCount;
+    final float[] expertWeights, weightsOfExpert;
+    final float[] cos, sin;
+
+    Step35State(Step35Config c, KvCacheType kvType, int contextSize, int maxBatch) {
+        if (contextSize < 1) throw new IllegalArgumentException("context size must be positive, got " + contextSize);
+        if (maxBatch < 1) throw new IllegalArgumentException("batch size must be positive, got " + maxBatch);
+        this.config = c;
+        this.kvType = kvType;
+        this.contextSize = contextSize;
+        this.maxBatch = maxBatch;
+        this.caches = new LayerKvCache[c.blocks()];
+        for (int il = 0; il < c.blocks(); il++) {
+            int window = c.windowOf(il);
+            int capacity = window > 0 ? Math.min(contextSize, window + maxBatch) : contextSize;
+            caches[il] = LayerKvCache.create(kvType, c.kvHeads()[il], c.headDim(), capacity);
+        }
+        int maxHeads = 0, maxKv = 0;
+        for (int il = 0; il < c.blocks(); il++) {
+            maxHeads = Math.max(maxHeads, c.heads()[il]);
+            maxKv = Math.max(maxKv, c.kvHeads()[il]);
+        }
+        int d = c.embedding(), b = maxBatch;
+        int ff = Math.max(c.denseFf(), Math.max(c.expertFf(), c.sharedFf()));
+        this.x = new float[b * d];
+        this.h = new float[b * d];
+        this.q = new float[b * maxHeads * c.headDim()];
+        this.k = new float[b * maxKv * c.headDim()];
+        this.v = new float[b * maxKv * c.headDim()];
+        this.gate = new float[b * maxHeads];
+        this.attn = new float[b * maxHeads * c.headDim()];
+        this.proj = new float[b * Math.max(d, 2 * d)];
+        this.ffGate = new float[b * ff];
+        this.ffUp = new float[b * ff];
+        this.ffDown = new float[b * d];
+        this.router = new float[b * Math.max(1, c.experts())];
+        this.expertIds = new int[b * Math.max(1, c.expertsUsed())];
+        this.expertWeights = new float[b * Math.max(1, c.expertsUsed())];
+        this.tokensOfExpert = new int[b];
+        this.weightsOfExpert = new float[b];
+        this.expertCount = new int[Math.max(1, c.experts())];
+        this.logitsRows = new float[c.vocab()];
+        int maxRot = 0;
+        for (int r : c.ropeDims()) maxRot = Math.max(maxRot, r);
+        this.cos = new float[maxRot / 2];
+        this.sin = new float[maxRot / 2];
+    }
+
+    /** Positions filled so far. */
+    public int position() {
+        return position;
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** Forgets the last {@code n} positions (rejected speculative tokens). */
+    public void rollback(int n) {
+        if (n < 0 || n > position) throw new IllegalArgumentException("cannot roll back " + n + " of " + position + " positions");
+        if (n > maxBatch) throw new IllegalArgumentException("cannot roll back more than " + maxBatch + " positions");
+        position -= n;
+    }
+
+    /** Starts over with an empty context. */
+    public void reset() {
+        position = 0;
+    }
+
+    /** Bytes held by the KV caches. */
+    public long kvCacheBytes() {
+        long n = 0;
+        for (LayerKvCache c : caches) n += c.byteSize();
+        return n;
+    }
+}
