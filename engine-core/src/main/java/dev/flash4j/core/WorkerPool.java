@@ -105,7 +105,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void workerLoop() {
-        int seen = generation;
+        // Generation 0 is the one at construction. Reading the field here instead would race with
+        // a first parallelFor that bumps it before this thread starts, and the loop would be missed.
+        int seen = 0;
         while (true) {
             int spins = 0;
             while (generation == seen && !closed) {
