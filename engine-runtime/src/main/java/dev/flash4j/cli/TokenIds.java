@@ -1,0 +1,24 @@
+package dev.flash4j.cli;
+
+/** Parses token id lists given on the command line ("1 5 9" or "1,5,9"). */
+final class TokenIds {
+    private TokenIds() {}
+
+    static int[] parse(String text, int vocab) {
+        String trimmed = text.trim();
+        if (trimmed.isEmpty()) throw new UserError("--ids is empty");
+        String[] parts = trimmed.split("[\\s,]+");
+        int[] ids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            long v;
+            try {
+                v = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new UserError("--ids: '" + parts[i] + "' is not a token id");
+            }
+            if (v < 0 || v >= vocab) throw new UserError("--ids: token id " + v + " is out of range (the vocabulary has ids 0.." + (vocab - 1) + ")");
+            ids[i] = (int) v;
+        }
+        return ids;
+    }
+}
