@@ -6,12 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -34,9 +28,7 @@ final class LogitsCommand implements Callable<Integer> {
         try (Model model = Model.load(run.model, run.toOptions(count)); Session session = model.newSession()) {
             int[] tokens = TokenIds.parse(ids, model.config().vocab());
             float[] logits = session.prefillAll(tokens);
-            ByteBuffer bb = ByteBuffer.allocate(logits.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            bb.asFloatBuffer().put(logits);
-            Files.write(out, bb.array());
+            FloatFiles.write(out, logits);
             System.err.printf("flash4j: wrote %d x %d logits to %s%n", tokens.length, model.config().vocab(), out);
         }
         return 0;

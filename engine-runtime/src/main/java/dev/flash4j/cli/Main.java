@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
                 InspectCommand.class,
                 LogitsCommand.class,
                 GenerateCommand.class,
+                MtpLogitsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -61,7 +62,7 @@ public final class Main implements Runnable {
         if (msg == null || msg.isBlank()) msg = ex.getClass().getSimpleName();
         if (ex instanceof UserError || ex instanceof dev.flash4j.gguf.GgufFormatException) return msg;
         if (ex instanceof java.io.IOException) return "I/O error: " + msg;
-        if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) return msg;
+        if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException || ex instanceof UnsupportedOperationException) return msg;
         return ex.getClass().getSimpleName() + ": " + msg;
     }
 }

@@ -6,6 +6,7 @@ import dev.flash4j.attention.LayerKvCache;
 import dev.flash4j.attention.Rope;
 import dev.flash4j.core.MatMul;
 import dev.flash4j.core.VectorOps;
+import dev.flash4j.core.WeightMatrix;
 import dev.flash4j.core.WorkerPool;
 import dev.flash4j.moe.FeedForward;
 
@@ -45,40 +46,76 @@ public final class Step35Model {
     /**
      * Feeds {@code tokens} at the state's next positions, in batches of at most the state's batch
      * size. Writes the logits of every token ({@code allLogits}) or of the last one into
-     * {@code logits} (row-major, {@code vocab} per row).
+     * {@code logits} (row-major, {@code vocab} per row). When {@code hidden} is not null it receives
+     * the final hidden state after {@code output_norm} of the same rows (what MTP levels read).
      */
-    public void forward(WorkerPool pool, Step35State st, int[] tokens, boolean allLogits, float[] logits) {
-        if (st.position + tokens.length > st.contextSize) {
-            throw new IllegalStateException("context is full: " + st.position + " + " + tokens.length + " tokens exceed the context size of " + st.contextSize + " (raise --ctx)");
-        }
+    public void forward(WorkerPool pool, Step35State st, int[] tokens, boolean allLogits, float[] logits, float[] hidden) {
+        checkRoom(st, st.position, tokens.length);
         for (int t : tokens) {
             if (t < 0 || t >= config.vocab()) throw new IllegalArgumentException("token id " + t + " is out of range 0.." + (config.vocab() - 1));
         }
+        int d = config.embedding();
         for (int start = 0; start < tokens.length; start += st.maxBatch) {
             int n = Math.min(st.maxBatch, tokens.length - start);
-            boolean last = start + n == tokens.length;
-            forwardBatch(pool, st, tokens, start, n);
+            for (int b = 0; b < n; b++) weights.tokenEmbedding().dequantizeRow(tokens[start + b], st.x, b * d);
+            for (int il = 0; il < config.layers(); il++) block(pool, st, il, n, st.position, 0);
+            st.position += n;
             if (allLogits) {
-                outputLogits(pool, st, 0, n, logits, start);
-            } else if (last) {
-                outputLogits(pool, st, n - 1, 1, logits, 0);
+                output(pool, st, weights.outputNorm(), weights.output(), 0, n, logits, hidden, start);
+            } else if (start + n == tokens.length) {
+                output(pool, st, weights.outputNorm(), weights.output(), n - 1, 1, logits, hidden, 0);
             }
         }
     }
 
-    private void forwardBatch(WorkerPool pool, Step35State st, int[] tokens, int off, int n) {
-        int d = config.embedding();
-        for (int b = 0; b < n; b++) weights.tokenEmbedding().dequantizeRow(tokens[off + b], st.x, b * d);
-        for (int il = 0; il < config.layers(); il++) {
-            Step35Weights.Block w = weights.blocks()[il];
-            attention(pool, st, il, w, n);
-            feedForward(pool, st, il, w, n);
+    public void forward(WorkerPool pool, Step35State st, int[] tokens, boolean allLogits, float[] logits) {
+        forward(pool, st, tokens, allLogits, logits, null);
+    }
+
+    /**
+     * One MTP level ({@code level} = 1..M) over {@code tokens.length} consecutive indices starting at
+     * {@code index0}: index {@code i} combines the embedding of {@code tokens[i]} (the id {@code level}
+     * steps ahead) with {@code prevHidden} row {@code i} (level {@code level-1}'s output at the same
+     * index; level 0 is the main model after output_norm), runs the level's decoder block at RoPE
+     * position {@code index0 + i + level - 1} over the level's own KV cache, and writes the level's
+     * logits and its hidden output (before {@code shared_head_norm}) for every row.
+     */
+    public void mtpForward(WorkerPool pool, Step35State st, int level, int[] tokens, float[] prevHidden, int index0,
+                           float[] logits, float[] hidden) {
+        if (level < 1 || level > config.mtpLayers()) throw new IllegalArgumentException("MTP level " + level + " is not in 1.." + config.mtpLayers());
+        checkRoom(st, index0, tokens.length);
+        int il = config.layers() + level - 1, d = config.embedding();
+        Step35Weights.Mtp mtp = weights.blocks()[il].mtp();
+        WeightMatrix embedding = mtp.embedding() != null ? mtp.embedding() : weights.tokenEmbedding();
+        WeightMatrix head = mtp.head() != null ? mtp.head() : weights.output();
+        for (int start = 0; start < tokens.length; start += st.maxBatch) {
+            int n = Math.min(st.maxBatch, tokens.length - start);
+            for (int b = 0; b < n; b++) {
+                embedding.dequantizeRow(tokens[start + b], st.h, b * d);
+                VectorOps.rmsNorm(st.h, b * d, mtp.enorm(), config.rmsEps(), st.proj, 2 * b * d, d);
+                VectorOps.rmsNorm(prevHidden, (start + b) * d, mtp.hnorm(), config.rmsEps(), st.proj, 2 * b * d + d, d);
+            }
+            MatMul.matmul(pool, mtp.ehProj(), st.proj, n, st.x);
+            block(pool, st, il, n, index0 + start, level - 1);
+            if (hidden != null) System.arraycopy(st.x, 0, hidden, start * d, n * d);
+            output(pool, st, mtp.headNorm(), head, 0, n, logits, null, start);
         }
-        st.position += n;
+    }
+
+    private static void checkRoom(Step35State st, int index0, int count) {
+        if (index0 + count > st.contextSize) {
+            throw new IllegalStateException("context is full: " + index0 + " + " + count + " tokens exceed the context size of " + st.contextSize + " (raise --ctx)");
+        }
+    }
+
+    private void block(WorkerPool pool, Step35State st, int il, int n, int index0, int ropeShift) {
+        Step35Weights.Block w = weights.blocks()[il];
+        attention(pool, st, il, w, n, index0, ropeShift);
+        feedForward(pool, st, il, w, n);
     }
 
     /** {@code x += Wo(gate * attention(norm(x)))} for block {@code il}. */
-    private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n) {
+    private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
         for (int b = 0; b < n; b++) VectorOps.rmsNorm(st.x, b * d, w.attnNorm(), config.rmsEps(), st.h, b * d, d);
         MatMul.matmul(pool, w.wq(), st.h, n, st.q);
@@ -90,12 +127,12 @@ public final class Step35Model {
         for (int b = 0; b < n; b++) {
             for (int j = 0; j < nh; j++) VectorOps.rmsNorm(st.q, (b * nh + j) * hd, w.qNorm(), config.rmsEps(), st.q, (b * nh + j) * hd, hd);
             for (int j = 0; j < nkv; j++) VectorOps.rmsNorm(st.k, (b * nkv + j) * hd, w.kNorm(), config.rmsEps(), st.k, (b * nkv + j) * hd, hd);
-            rope.angles(st.position + b, st.cos, st.sin);
+            rope.angles(index0 + b + ropeShift, st.cos, st.sin);
             rope.apply(st.q, b * nh * hd, nh, hd, st.cos, st.sin);
             rope.apply(st.k, b * nkv * hd, nkv, hd, st.cos, st.sin);
-            cache.store(st.position + b, st.k, b * nkv * hd, st.v, b * nkv * hd);
+            cache.store(index0 + b, st.k, b * nkv * hd, st.v, b * nkv * hd);
         }
-        AttentionKernel.attend(pool, cache, st.q, nh * hd, n, st.position, nh, nkv, hd, config.windowOf(il), st.attn);
+        AttentionKernel.attend(pool, cache, st.q, nh * hd, n, index0, nh, nkv, hd, config.windowOf(il), st.attn);
         for (int b = 0; b < n; b++) {
             for (int j = 0; j < nh; j++) VectorOps.scale(st.attn, (b * nh + j) * hd, hd, VectorOps.sigmoid(st.gate[b * nh + j]));
         }
@@ -136,10 +173,12 @@ public final class Step35Model {
         }
     }
 
-    /** Logits of batch rows {@code [first, first+count)} into {@code out} rows starting at {@code outRow}. */
-    private void outputLogits(WorkerPool pool, Step35State st, int first, int count, float[] out, int outRow) {
-        int d = config.embedding(), vocab = config.vocab();
-        for (int b = 0; b < count; b++) VectorOps.rmsNorm(st.x, (first + b) * d, weights.outputNorm(), config.rmsEps(), st.h, b * d, d);
-        MatMul.matmul(pool, weights.output(), st.h, count, out, outRow * vocab);
+    /** Normalized hidden states and logits of batch rows {@code [first, first+count)}, written from row {@code outRow} on. */
+    private void output(WorkerPool pool, Step35State st, float[] norm, WeightMatrix head, int first, int count,
+                        float[] logits, float[] hidden, int outRow) {
+        int d = config.embedding();
+        for (int b = 0; b < count; b++) VectorOps.rmsNorm(st.x, (first + b) * d, norm, config.rmsEps(), st.h, b * d, d);
+        if (hidden != null) System.arraycopy(st.h, 0, hidden, outRow * d, count * d);
+        MatMul.matmul(pool, head, st.h, count, logits, outRow * config.vocab());
     }
 }

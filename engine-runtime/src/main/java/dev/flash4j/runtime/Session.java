@@ -43,6 +43,31 @@ public final class Session implements AutoCloseable {
         model.step35().forward(model.pool(), state, tokens, false, logits);
     }
 
+    /**
+     * Teacher-forced MTP logits for every level the model carries: level {@code k}'s row {@code i}
+     * predicts {@code ids[i + k + 1]} ({@code ids.length - k} rows of {@code vocab}). Runs on an
+     * empty session and leaves it reset.
+     */
+    public float[][] mtpTeacherForced(int[] ids) {
+        var c = model.config();
+        if (c.mtpLayers() == 0) throw new IllegalStateException("the model has no MTP layers (step35.nextn_predict_layers is 0 or absent)");
+        if (ids.length < 2) throw new IllegalArgumentException("MTP logits need at least 2 ids");
+        if (state.position() != 0) throw new IllegalStateException("MTP teacher forcing needs an empty session");
+        int d = c.embedding(), rows = ids.length - 1;
+        float[] hidden = new float[rows * d];
+        model.step35().forward(model.pool(), state, Arrays.copyOf(ids, rows), true, new float[rows * vocab], hidden);
+        float[][] out = new float[Math.min(c.mtpLayers(), ids.length - 1)][];
+        for (int k = 1; k <= out.length; k++) {
+            int levelRows = ids.length - k;
+            float[] next = new float[levelRows * d];
+            out[k - 1] = new float[levelRows * vocab];
+            model.step35().mtpForward(model.pool(), state, k, Arrays.copyOfRange(ids, k, k + levelRows), hidden, 0, out[k - 1], next);
+            hidden = next;
+        }
+        state.reset();
+        return out;
+    }
+
     /** Forgets the last {@code n} positions. */
     public void rollback(int n) {
         state.rollback(n);
