@@ -1,0 +1,38 @@
+package dev.flash4j.core;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The 12-byte packed scales of Q4_K and Q5_K: eight 6-bit scales and eight 6-bit mins.
+ * For {@code j < 4}: scale = {@code q[j] & 63}, min = {@code q[j+4] & 63}. For {@code j >= 4}
+ * the low 4 bits sit in {@code q[j+4]} (scale low nibble, min high nibble) and the top 2 bits in
+ * the top bits of {@code q[j-4]} (scale) and {@code q[j]} (min).
+ */
+final class KScales {
+    private KScales() {}
+
+    static int scale(MemorySegment s, long q, int j) {
+        if (j < 4) return Le.u8(s, q + j) & 63;
+        return (Le.u8(s, q + j + 4) & 0xF) | ((Le.u8(s, q + j - 4) >> 6) << 4);
+    }
+
+    static int min(MemorySegment s, long q, int j) {
+        if (j < 4) return Le.u8(s, q + j + 4) & 63;
+        return (Le.u8(s, q + j + 4) >> 4) | ((Le.u8(s, q + j) >> 6) << 4);
+    }
+
+    /** Packs scale {@code sc[j]} and min {@code mn[j]} (each 0..63) into 12 bytes {@code out[o..]}. */
+    static void pack(int[] sc, int[] mn, byte[] out, int o) {
+        for (int j = 0; j < 12; j++) out[o + j] = 0;
+        for (int j = 0; j < 8; j++) {
+            if (j < 4) {
+                out[o + j] = (byte) sc[j];
+                out[o + j + 4] = (byte) mn[j];
+            } else {
+                out[o + j + 4] = (byte) ((sc[j] & 0xF) | ((mn[j] & 0xF) << 4));
+                out[o + j - 4] |= (byte) ((sc[j] >> 4) << 6);
+                out[o + j] |= (byte) ((mn[j] >> 4) << 6);
+            }
+        }
+    }
+}
