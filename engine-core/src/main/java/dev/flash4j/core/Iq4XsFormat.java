@@ -45,23 +45,34 @@ final class Iq4XsFormat implements BlockFormat {
 
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
-        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = FloatVector.zero(Vec.F);
-        for (int b = 0; b < n / BLOCK; b++) {
-            long p = off + (long) b * BYTES;
-            float d = Le.f16(src, p);
-            for (int ib = 0; ib < 8; ib++) {
-                int xo = xOff + b * BLOCK + 32 * ib;
-                ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
-                ByteVector lo = q.and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
-                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).selectFrom(Iq4Table.VECTOR);
-                FloatVector t0 = ((FloatVector) lo.convertShape(VectorOperators.B2F, Vec.F, 0)).mul(Vec.x(x, xo));
-                FloatVector t1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, Vec.F, 1)).mul(Vec.x(x, xo + 8));
-                t0 = ((FloatVector) hi.convertShape(VectorOperators.B2F, Vec.F, 0)).fma(Vec.x(x, xo + 16), t0);
-                t1 = ((FloatVector) hi.convertShape(VectorOperators.B2F, Vec.F, 1)).fma(Vec.x(x, xo + 24), t1);
-                FloatVector dl = FloatVector.broadcast(Vec.F, d * subScale(src, p, ib));
-                if ((ib & 1) == 0) acc0 = t0.add(t1).fma(dl, acc0);
-                else acc1 = t0.add(t1).fma(dl, acc1);
-            }
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDot(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block, one sub-block of 32 per step: the 16 index bytes are looked up in the level table
+     * with a byte shuffle ({@code selectFrom}), and each 16-lane result is widened to floats in two
+     * halves ({@code slice(8)} brings lanes 8..15 down, so both widenings are the cheap part-0 kind).
+     */
+    private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
+        float d = Le.f16(src, p);
+        int scalesH = Le.u16(src, p + 2);
+        int scalesL = Le.i32(src, p + 4);
+        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = acc0;
+        for (int ib = 0; ib < 8; ib++) {
+            int ls = ((scalesL >>> (4 * ib)) & 0xF) | (((scalesH >> (2 * ib)) & 3) << 4);
+            FloatVector dl = FloatVector.broadcast(Vec.F, d * (ls - 32));
+            int xl = xo + 32 * ib;
+            ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
+            ByteVector lo = q.and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).selectFrom(Iq4Table.VECTOR);
+            FloatVector t0 = Vec.toFloat(lo).mul(Vec.x(x, xl));
+            FloatVector t1 = Vec.toFloat(lo.slice(8)).mul(Vec.x(x, xl + 8));
+            t0 = Vec.toFloat(hi).fma(Vec.x(x, xl + 16), t0);
+            t1 = Vec.toFloat(hi.slice(8)).fma(Vec.x(x, xl + 24), t1);
+            acc0 = t0.fma(dl, acc0);
+            acc1 = t1.fma(dl, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }

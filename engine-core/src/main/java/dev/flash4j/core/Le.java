@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 final class Le {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Le() {}
@@ -36,6 +37,10 @@ final class Le {
 
     static int i32(MemorySegment s, long off) {
         return s.get(INT, off);
+    }
+
+    static long i64(MemorySegment s, long off) {
+        return s.get(LONG, off);
     }
 
     static void putF16(MemorySegment s, long off, float v) {

@@ -37,38 +37,41 @@ final class Q5KFormat implements BlockFormat {
         }
     }
 
-    private static ByteVector high(ByteVector qh, int bit) {
-        return qh.lanewise(VectorOperators.LSHR, bit).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-    }
-
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0;
-        for (int b = 0; b < n / BLOCK; b++) {
-            long p = off + (long) b * BYTES;
-            float d = Le.f16(src, p), dmin = Le.f16(src, p + 2);
-            ByteVector h0 = Vec.bytes8(src, p + 16), h1 = Vec.bytes8(src, p + 24);
-            ByteVector h2 = Vec.bytes8(src, p + 32), h3 = Vec.bytes8(src, p + 40);
-            for (int c = 0; c < 4; c++) {
-                FloatVector d1 = FloatVector.broadcast(Vec.F, d * KScales.scale(src, p + 4, 2 * c));
-                FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * KScales.min(src, p + 4, 2 * c));
-                FloatVector d2 = FloatVector.broadcast(Vec.F, d * KScales.scale(src, p + 4, 2 * c + 1));
-                FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * KScales.min(src, p + 4, 2 * c + 1));
-                long qs = p + 48 + 32 * c;
-                int xo = xOff + b * BLOCK + 64 * c;
-                int lb = 2 * c, hb = 2 * c + 1;
-                ByteVector q0 = Vec.bytes8(src, qs), q1 = Vec.bytes8(src, qs + 8);
-                ByteVector q2 = Vec.bytes8(src, qs + 16), q3 = Vec.bytes8(src, qs + 24);
-                a0 = Vec.toFloat(q0.and((byte) 0xF).or(high(h0, lb))).fma(d1, m1).fma(Vec.x(x, xo), a0);
-                a1 = Vec.toFloat(q1.and((byte) 0xF).or(high(h1, lb))).fma(d1, m1).fma(Vec.x(x, xo + 8), a1);
-                a2 = Vec.toFloat(q2.and((byte) 0xF).or(high(h2, lb))).fma(d1, m1).fma(Vec.x(x, xo + 16), a2);
-                a3 = Vec.toFloat(q3.and((byte) 0xF).or(high(h3, lb))).fma(d1, m1).fma(Vec.x(x, xo + 24), a3);
-                a0 = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4).or(high(h0, hb))).fma(d2, m2).fma(Vec.x(x, xo + 32), a0);
-                a1 = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4).or(high(h1, hb))).fma(d2, m2).fma(Vec.x(x, xo + 40), a1);
-                a2 = Vec.toFloat(q2.lanewise(VectorOperators.LSHR, 4).or(high(h2, hb))).fma(d2, m2).fma(Vec.x(x, xo + 48), a2);
-                a3 = Vec.toFloat(q3.lanewise(VectorOperators.LSHR, 4).or(high(h3, hb))).fma(d2, m2).fma(Vec.x(x, xo + 56), a3);
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDot(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block, as {@link Q4KFormat}'s kernel plus the fifth bit: for chunk c, bit 2c of
+     * {@code qh[l]} goes to the low-nibble value and bit 2c+1 to the high-nibble value. Small loop
+     * bodies keep C2 inlining every Vector API call (see {@link Q4KFormat}).
+     */
+    private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
+        int dd = Le.i32(src, p);
+        float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
+        int a0 = Le.i32(src, p + 4), a1 = Le.i32(src, p + 8), a2 = Le.i32(src, p + 12);
+        long scales = KScales.scales(a0, a1, a2), mins = KScales.mins(a0, a1, a2);
+        FloatVector accLo = FloatVector.zero(Vec.F), accHi = accLo;
+        for (int c = 0; c < 4; c++) {
+            int sh = 16 * c;
+            FloatVector d1 = FloatVector.broadcast(Vec.F, d * ((scales >>> sh) & 0xFF));
+            FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
+            FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
+            FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
+            for (int k = 0; k < 4; k++) {
+                ByteVector q = Vec.bytes8(src, p + 48 + 32 * c + 8 * k);
+                // qh >> 2c: bit 0 is the low-nibble value's fifth bit, bit 1 the high-nibble one's
+                ByteVector h = Vec.bytes8(src, p + 16 + 8 * k).lanewise(VectorOperators.LSHR, 2 * c);
+                ByteVector lo = q.and((byte) 0xF).or(h.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).or(h.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
+                int xl = xo + 64 * c + 8 * k;
+                accLo = Vec.toFloat(lo).fma(d1, m1).fma(Vec.x(x, xl), accLo);
+                accHi = Vec.toFloat(hi).fma(d2, m2).fma(Vec.x(x, xl + 32), accHi);
             }
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -46,29 +46,38 @@ final class Q6KFormat implements BlockFormat {
 
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0;
-        for (int b = 0; b < n / BLOCK; b++) {
-            long p = off + (long) b * BYTES;
-            float d = Le.f16(src, p + 208);
-            for (int half = 0; half < 2; half++) {
-                long ql = p + 64 * half, qh = p + 128 + 32 * half, sc = p + 192 + 8 * half;
-                int xo = xOff + b * BLOCK + 128 * half;
-                for (int k = 0; k < 4; k++) {
-                    int is = k / 2;
-                    ByteVector a = Vec.bytes8(src, ql + 8 * k), c = Vec.bytes8(src, ql + 32 + 8 * k);
-                    ByteVector h = Vec.bytes8(src, qh + 8 * k);
-                    ByteVector q1 = a.and((byte) 0xF).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q2 = c.and((byte) 0xF).or(h.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    int xl = xo + 8 * k;
-                    a0 = Vec.toFloat(q1).mul(d * Le.s8(src, sc + is)).fma(Vec.x(x, xl), a0);
-                    a1 = Vec.toFloat(q2).mul(d * Le.s8(src, sc + is + 2)).fma(Vec.x(x, xl + 32), a1);
-                    a2 = Vec.toFloat(q3).mul(d * Le.s8(src, sc + is + 4)).fma(Vec.x(x, xl + 64), a2);
-                    a3 = Vec.toFloat(q4).mul(d * Le.s8(src, sc + is + 6)).fma(Vec.x(x, xl + 96), a3);
-                }
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDot(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block in 8 steps of 8 positions l (2 halves x 4 runs); within a step, pass {@code j = 0}
+     * takes the low nibbles of {@code ql[l]} / {@code ql[l+32]} with bits 0-1 / 2-3 of {@code qh[l]}
+     * (values l and l+32), pass {@code j = 1} the high nibbles with bits 4-5 / 6-7 (values l+64 and
+     * l+96). The passes are a loop rather than unrolled code on purpose: C2 stops inlining Vector
+     * API calls once a method's parsed size passes a node limit (the result runs boxed, 5x slower).
+     */
+    private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
+        float d = Le.f16(src, p + 208);
+        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = acc0;
+        for (int i = 0; i < 8; i++) {
+            int half = i >> 2, k = i & 3;
+            long ql = p + 64 * half + 8 * k, qh = p + 128 + 32 * half + 8 * k;
+            long s8 = Le.i64(src, p + 192 + 8 * half); // the half's 8 scales, scale j in byte j
+            int is = k >> 1;
+            int xl = xo + 128 * half + 8 * k;
+            for (int j = 0; j < 2; j++) {
+                ByteVector h = Vec.bytes8(src, qh).lanewise(VectorOperators.LSHR, 4 * j);
+                ByteVector a = Vec.bytes8(src, ql).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
+                ByteVector c = Vec.bytes8(src, ql + 32).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
+                ByteVector qa = a.or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                ByteVector qc = c.or(h.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
+                float sa = d * (byte) (s8 >>> (8 * (is + 4 * j))), sc = d * (byte) (s8 >>> (8 * (is + 2 + 4 * j)));
+                acc0 = Vec.toFloat(qa).mul(sa).fma(Vec.x(x, xl + 64 * j), acc0);
+                acc1 = Vec.toFloat(qc).mul(sc).fma(Vec.x(x, xl + 32 + 64 * j), acc1);
             }
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 }

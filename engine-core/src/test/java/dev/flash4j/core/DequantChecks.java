@@ -58,6 +58,19 @@ final class DequantChecks {
             assertTrue(rel <= 1e-4, f.type() + " row " + r + ": dot " + got + " vs " + ref + " (|w*x| sum " + mag + ")");
             worst = Math.max(worst, rel);
         }
+        // the whole fixture as one long row: many blocks per call, as in real matrix rows
+        int all = n * f.rows();
+        float[] wa = new float[all], xa = new float[all + xOff];
+        for (int i = 0; i < xa.length; i++) xa[i] = (float) (rnd.nextDouble() * 2 - 1);
+        fmt.dequantize(f.raw(), 0, wa, 0, all);
+        double ref = 0, mag = 0;
+        for (int i = 0; i < all; i++) {
+            ref += (double) wa[i] * xa[xOff + i];
+            mag += Math.abs((double) wa[i] * xa[xOff + i]);
+        }
+        float got = fmt.dot(f.raw(), 0, xa, xOff, all);
+        assertTrue(Math.abs(got - ref) <= 1e-4 * mag, f.type() + " long row: dot " + got + " vs " + ref);
+        worst = Math.max(worst, Math.abs(got - ref) / mag);
         System.out.printf("dot     %-7s worst |err| / sum|w*x| = %.3g%n", f.type(), worst);
     }
 }
