@@ -55,6 +55,15 @@ final class Iq4XsFormat implements BlockFormat {
      * with a byte shuffle ({@code selectFrom}), and each 16-lane result is widened to floats in two
      * halves ({@code slice(8)} brings lanes 8..15 down, so both widenings are the cheap part-0 kind).
      */
+    /**
+     * Lanes 0..7 of a 16-lane byte vector as floats. Deliberately not {@link Vec#toFloat}: that
+     * helper sees 8-lane vectors from the other kernels, and a call site profiled with two vector
+     * classes can keep C2 from intrinsifying the conversion here.
+     */
+    private static FloatVector widen(ByteVector b) {
+        return (FloatVector) b.convertShape(VectorOperators.B2F, Vec.F, 0);
+    }
+
     private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
         float d = Le.f16(src, p);
         int scalesH = Le.u16(src, p + 2);
@@ -64,15 +73,12 @@ final class Iq4XsFormat implements BlockFormat {
             int ls = ((scalesL >>> (4 * ib)) & 0xF) | (((scalesH >> (2 * ib)) & 3) << 4);
             FloatVector dl = FloatVector.broadcast(Vec.F, d * (ls - 32));
             int xl = xo + 32 * ib;
-            ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
-            ByteVector lo = q.and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).selectFrom(Iq4Table.VECTOR);
-            FloatVector t0 = Vec.toFloat(lo).mul(Vec.x(x, xl));
-            FloatVector t1 = Vec.toFloat(lo.slice(8)).mul(Vec.x(x, xl + 8));
-            t0 = Vec.toFloat(hi).fma(Vec.x(x, xl + 16), t0);
-            t1 = Vec.toFloat(hi.slice(8)).fma(Vec.x(x, xl + 24), t1);
-            acc0 = t0.fma(dl, acc0);
-            acc1 = t1.fma(dl, acc1);
+            for (int j = 0; j < 2; j++) { // low nibbles: values 0..15 of the sub-block, high: 16..31
+                ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
+                ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
+                acc0 = widen(v).mul(dl).fma(Vec.x(x, xl + 16 * j), acc0);
+                acc1 = widen(v.slice(8)).mul(dl).fma(Vec.x(x, xl + 16 * j + 8), acc1);
+            }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }

@@ -62,11 +62,17 @@ final class Q4KFormat implements BlockFormat {
             FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
             FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
             FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
-            for (int k = 0; k < 4; k++) {
-                ByteVector q = Vec.bytes8(src, p + 16 + 32 * c + 8 * k);
+            for (int k = 0; k < 4; k += 2) {
+                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
                 int xl = xo + 64 * c + 8 * k;
-                accLo = Vec.toFloat(q.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl), accLo);
-                accHi = Vec.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl + 32), accHi);
+                accLo = Vec.toFloat(q0.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl), accLo);
+                accHi = Vec.toFloat(q1.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl + 8), accHi);
+            }
+            for (int k = 0; k < 4; k += 2) {
+                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
+                int xl = xo + 64 * c + 32 + 8 * k;
+                accLo = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl), accLo);
+                accHi = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl + 8), accHi);
             }
         }
         return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
