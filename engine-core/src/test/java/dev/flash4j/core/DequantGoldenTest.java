@@ -39,6 +39,29 @@ class DequantGoldenTest {
         return all.stream().map(f -> DynamicTest.dynamicTest(f.type().name(), () -> DequantChecks.checkDequantize(f)));
     }
 
+    /** dot() from many threads at once gives the single-threaded results bit for bit. */
+    @Test
+    void dotIsSafeToCallConcurrently() throws Exception {
+        List<DequantFixture> all = DequantFixture.loadAll(dir());
+        float[] x = new float[1024];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.37);
+        java.util.Map<GgmlType, float[]> want = new java.util.EnumMap<>(GgmlType.class);
+        for (DequantFixture f : all) want.put(f.type(), rowDots(f, x));
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+            for (int rep = 0; rep < 8; rep++)
+                for (DequantFixture f : all)
+                    jobs.add(pool.submit(() -> org.junit.jupiter.api.Assertions.assertArrayEquals(want.get(f.type()), rowDots(f, x), f.type().name())));
+            for (var j : jobs) j.get();
+        }
+    }
+
+    private static float[] rowDots(DequantFixture f, float[] x) {
+        float[] out = new float[f.rows()];
+        for (int r = 0; r < f.rows(); r++) out[r] = BlockFormats.of(f.type()).dot(f.raw(), r * f.rowBytes(), x, 0, f.rowElements());
+        return out;
+    }
+
     @TestFactory
     Stream<DynamicTest> dotMatchesDequantizedDot() throws IOException {
         List<DequantFixture> all = DequantFixture.loadAll(dir());
