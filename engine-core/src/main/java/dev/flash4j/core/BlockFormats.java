@@ -12,6 +12,19 @@ public final class BlockFormats {
     static {
         register(new F32Format());
         register(new F16Format());
+        register(new Bf16Format());
+        register(new Q4_0Format());
+        register(new Q4_1Format());
+        register(new Q5_0Format());
+        register(new Q5_1Format());
+        register(new Q8_0Format());
+        register(new Q2KFormat());
+        register(new Q3KFormat());
+        register(new Q4KFormat());
+        register(new Q5KFormat());
+        register(new Q6KFormat());
+        register(new Iq4NlFormat());
+        register(new Iq4XsFormat());
     }
 
     private BlockFormats() {}

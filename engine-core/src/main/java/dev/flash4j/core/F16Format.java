@@ -1,27 +1,31 @@
 package dev.flash4j.core;
 
 import dev.flash4j.gguf.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
-/** F16: IEEE half floats, little-endian. */
+/** F16: IEEE half floats, little-endian. The dot widens 8 halves at a time in vector registers. */
 final class F16Format implements BlockFormat {
-    private static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     @Override
     public GgmlType type() { return GgmlType.F16; }
 
     @Override
     public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(LE, off + 2L * i));
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Le.f16(src, off + 2L * i);
     }
 
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
-        float sum = 0;
-        for (int i = 0; i < n; i++) sum += Float.float16ToFloat(src.get(LE, off + 2L * i)) * x[xOff + i];
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = FloatVector.zero(Vec.F);
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            a0 = Vec.halves8(src, off + 2L * i).fma(Vec.x(x, xOff + i), a0);
+            a1 = Vec.halves8(src, off + 2L * i + 16).fma(Vec.x(x, xOff + i + 8), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += Le.f16(src, off + 2L * i) * x[xOff + i];
         return sum;
     }
 }

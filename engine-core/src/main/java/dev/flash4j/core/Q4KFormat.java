@@ -1,0 +1,80 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_K, 256 values in 144 bytes: {@code d}, {@code dmin} (f16), 12 bytes of packed 6-bit
+ * scales/mins ({@link KScales}), {@code qs[128]}. Eight sub-blocks of 32; sub-block {@code s} has
+ * value {@code d*sc[s] * q - dmin*m[s]}. The 4-bit {@code q}s come in 4 chunks of 32 bytes: chunk
+ * {@code c} holds sub-block {@code 2c} in its low nibbles and sub-block {@code 2c+1} in its high ones.
+ */
+final class Q4KFormat implements BlockFormat {
+    static final int BLOCK = 256, BYTES = 144;
+
+    @Override
+    public GgmlType type() { return GgmlType.Q4_K; }
+
+    @Override
+    public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            float d = Le.f16(src, p), dmin = Le.f16(src, p + 2);
+            int o = dstOff + b * BLOCK;
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * KScales.scale(src, p + 4, 2 * c), m1 = dmin * KScales.min(src, p + 4, 2 * c);
+                float d2 = d * KScales.scale(src, p + 4, 2 * c + 1), m2 = dmin * KScales.min(src, p + 4, 2 * c + 1);
+                for (int l = 0; l < 32; l++) {
+                    int q = Le.u8(src, p + 16 + 32 * c + l);
+                    dst[o + 64 * c + l] = d1 * (q & 0xF) - m1;
+                    dst[o + 64 * c + 32 + l] = d2 * (q >> 4) - m2;
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDot(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block: per chunk c of 32 quant bytes, 4 steps of 8 bytes (8 values of sub-block 2c, 8 of 2c+1). Per value
+     * w = q*d1 - m1 is one FMA and w*x another. The loop body is kept small on purpose: C2 stops
+     * inlining Vector API calls once a method's parsed size passes a node limit, and a fully
+     * unrolled block exceeds it (the result runs boxed, 5x slower).
+     */
+    private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
+        int dd = Le.i32(src, p);
+        float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
+        int a0 = Le.i32(src, p + 4), a1 = Le.i32(src, p + 8), a2 = Le.i32(src, p + 12);
+        long scales = KScales.scales(a0, a1, a2), mins = KScales.mins(a0, a1, a2);
+        FloatVector accLo = FloatVector.zero(Vec.F), accHi = accLo;
+        for (int c = 0; c < 4; c++) {
+            int sh = 16 * c;
+            FloatVector d1 = FloatVector.broadcast(Vec.F, d * ((scales >>> sh) & 0xFF));
+            FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
+            FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
+            FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
+            for (int k = 0; k < 4; k += 2) {
+                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
+                int xl = xo + 64 * c + 8 * k;
+                accLo = Vec.toFloat(q0.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl), accLo);
+                accHi = Vec.toFloat(q1.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl + 8), accHi);
+            }
+            for (int k = 0; k < 4; k += 2) {
+                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
+                int xl = xo + 64 * c + 32 + 8 * k;
+                accLo = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl), accLo);
+                accHi = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl + 8), accHi);
+            }
+        }
+        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+    }
+}

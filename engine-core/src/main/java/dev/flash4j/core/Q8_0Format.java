@@ -1,0 +1,41 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+/** Q8_0, 32 values in 34 bytes: {@code d} (f16) then 32 signed bytes {@code qs}; value = {@code d * qs[j]}. */
+final class Q8_0Format implements BlockFormat {
+    static final int BLOCK = 32, BYTES = 34;
+
+    @Override
+    public GgmlType type() { return GgmlType.Q8_0; }
+
+    @Override
+    public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            float d = Le.f16(src, p);
+            for (int j = 0; j < BLOCK; j++) dst[dstOff + b * BLOCK + j] = Le.s8(src, p + 2 + j) * d;
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = FloatVector.zero(Vec.F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            int xo = xOff + b * BLOCK;
+            FloatVector t0 = Vec.toFloat(Vec.bytes8(src, p + 2)).mul(Vec.x(x, xo));
+            FloatVector t1 = Vec.toFloat(Vec.bytes8(src, p + 10)).mul(Vec.x(x, xo + 8));
+            t0 = Vec.toFloat(Vec.bytes8(src, p + 18)).fma(Vec.x(x, xo + 16), t0);
+            t1 = Vec.toFloat(Vec.bytes8(src, p + 26)).fma(Vec.x(x, xo + 24), t1);
+            FloatVector d = FloatVector.broadcast(Vec.F, Le.f16(src, p));
+            if ((b & 1) == 0) acc0 = t0.add(t1).fma(d, acc0);
+            else acc1 = t0.add(t1).fma(d, acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+}

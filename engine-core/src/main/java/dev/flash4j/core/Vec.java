@@ -1,0 +1,81 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Vector building blocks shared by the block kernels. The kernels work on 8-float (256-bit) vectors:
+ * every ggml block length (32, 256) and sub-block length (16, 32) is a multiple of 8, so one
+ * vector never straddles two scales. Quantized bytes are loaded 8 at a time ({@link #B64}) so that
+ * widening them to floats is always the cheap "part 0" conversion (a sign-extend plus int-to-float).
+ */
+final class Vec {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Vec() {}
+
+    /** 8 bytes at {@code off}. */
+    static ByteVector bytes8(MemorySegment s, long off) {
+        return ByteVector.fromMemorySegment(B64, s, off, LE);
+    }
+
+    /** The 8 signed byte lanes of {@code b} as floats. */
+    static FloatVector toFloat(ByteVector b) {
+        return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    static FloatVector x(float[] x, int off) {
+        return FloatVector.fromArray(F, x, off);
+    }
+
+    /**
+     * 8 IEEE halves at {@code off} as floats. Half bits {@code s eeeee mmmmmmmmmm} placed at float
+     * bit 13 upwards give a float 2^-112 times the half's value for normals and subnormals alike,
+     * so one multiply by 2^112 finishes the conversion; only infinities and NaNs (exponent 31)
+     * need their exponent forced to 255, and NaNs come out quiet as from the JDK's (and F16C's)
+     * scalar conversion.
+     */
+    static FloatVector halves8(MemorySegment s, long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S128, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector sign = h.and(0x80000000);
+        IntVector mag = h.and(0x7FFF);
+        FloatVector f = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        IntVector bits = f.reinterpretAsInts();
+        VectorMask<Integer> special = mag.compare(VectorOperators.GE, 0x7C00);
+        IntVector infNan = mag.lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
+        infNan = infNan.blend(infNan.or(0x00400000), mag.compare(VectorOperators.GT, 0x7C00));
+        bits = bits.blend(infNan, special);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+
+    /** 8 bfloat16 values at {@code off} as floats (a bf16 is the top half of a float). */
+    static FloatVector bf16x8(MemorySegment s, long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S128, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** Plain vector dot of {@code w[0..n)} and {@code x[xOff..xOff+n)}; n a multiple of 8. */
+    static float dot(float[] w, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
+            a1 = FloatVector.fromArray(F, w, i + 8).fma(x(x, xOff + i + 8), a1);
+        }
+        for (; i < n; i += 8) a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+}
