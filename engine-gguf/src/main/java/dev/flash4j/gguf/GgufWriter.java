@@ -127,6 +127,9 @@ public final class GgufWriter {
         return this;
     }
 
+    /** The metadata keys set so far, in the order they will be written. */
+    public Set<String> keys() { return java.util.Collections.unmodifiableSet(metadata.keySet()); }
+
     /** The alignment the data section will use. */
     public int alignment() {
         Value a = metadata.get("general.alignment");
@@ -197,14 +200,14 @@ public final class GgufWriter {
     /** Adds a tensor whose bytes {@code data} streams into the output channel. */
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, StreamSource data) {
         Objects.requireNonNull(data, "data");
-        tensors.add(checkedTensor(name, type, dims, data, null));
+        add(checkedTensor(name, type, dims, data, null));
         return this;
     }
 
     /** Adds a tensor whose bytes {@code data} writes into a mapped window of the output file. */
     public GgufWriter addTensorFilled(String name, GgmlType type, long[] dims, FillSource data) {
         Objects.requireNonNull(data, "data");
-        tensors.add(checkedTensor(name, type, dims, null, data));
+        add(checkedTensor(name, type, dims, null, data));
         return this;
     }
 
@@ -214,13 +217,18 @@ public final class GgufWriter {
         if (data.byteSize() != t.bytes) {
             throw new IllegalArgumentException("tensor '" + name + "': " + data.byteSize() + " bytes given, " + type + " " + java.util.Arrays.toString(dims) + " needs " + t.bytes);
         }
-        tensors.add(t);
+        add(t);
         return this;
     }
 
     /** Adds a copy of a tensor read from a GGUF file (name, type, dims, bytes). */
     public GgufWriter addTensor(GgufTensor tensor) {
         return addTensor(tensor.name(), tensor.type(), tensor.dims(), tensor.data());
+    }
+
+    private void add(Tensor t) {
+        tensorNames.add(t.name);
+        tensors.add(t);
     }
 
     private Tensor checkedTensor(String name, GgmlType type, long[] dims, StreamSource stream, FillSource fill) {
@@ -236,7 +244,7 @@ public final class GgufWriter {
         long row = dims.length == 0 ? 1 : dims[0];
         if (row % type.blockSize() != 0) throw new IllegalArgumentException("tensor '" + name + "': row length " + row + " is not a multiple of " + type + "'s block size " + type.blockSize());
         if (elements / type.blockSize() > Long.MAX_VALUE / type.blockBytes() / 2) throw new IllegalArgumentException("tensor '" + name + "': byte size overflows");
-        if (!tensorNames.add(name)) throw new IllegalArgumentException("duplicate tensor name '" + name + "'");
+        if (tensorNames.contains(name)) throw new IllegalArgumentException("duplicate tensor name '" + name + "'");
         return new Tensor(name, type, dims.clone(), elements / type.blockSize() * type.blockBytes(), stream, fill);
     }
 
