@@ -2,7 +2,11 @@ package dev.flash4j.gguf;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +44,12 @@ final class GgufParser {
     static final int MIN_TENSOR_INFO = 8 + 4 + 4 + 8;
     /** Bytes one metadata pair takes at least: key length, value type, a one-byte value. */
     static final int MIN_KV = 8 + 4 + 1;
+    /** GGUF's limit on a key's length in bytes. */
+    static final int MAX_KEY_BYTES = 65_535;
+    /** llama.cpp's limit on a tensor name's length in bytes (GGML_MAX_NAME - 1). */
+    static final int MAX_TENSOR_NAME_BYTES = 63;
+    /** Strings longer than this must be valid UTF-8; see {@link #string}. */
+    static final int LENIENT_STRING = 1 << 20;
     /** Rough heap cost of one String or list object beyond its characters, for the heap estimate. */
     private static final long OBJECT_OVERHEAD = 64;
 
@@ -107,8 +117,14 @@ final class GgufParser {
         return v;
     }
 
-    /** A string; {@code field} is computed only when the string is bad. */
-    private String string(FieldName field) throws GgufFormatException {
+    /**
+     * A string of at most {@code maxBytes} bytes; {@code field} is computed only when the string is bad.
+     * Strings up to {@link #LENIENT_STRING} bytes decode leniently (ill-formed UTF-8 becomes U+FFFD,
+     * as llama.cpp keeps whatever bytes it finds); a longer string must be valid UTF-8: decoding
+     * garbage costs the JDK some 15 ns a byte, and a forged length can make a 2 GB "string" of tensor
+     * data, while checking stops at the first bad byte.
+     */
+    private String string(FieldName field, long maxBytes) throws GgufFormatException {
         long at = pos;
         if (size - pos < 8) throw error(field.get() + " length", pos, "needs 8 bytes but the file ends at byte " + size + " (truncated?)");
         long len = seg.get(U64, pos);
@@ -116,9 +132,23 @@ final class GgufParser {
         if (len < 0 || len > size - pos) {
             throw error(field.get(), at, "string length " + Long.toUnsignedString(len) + " runs past the end of the file (" + size + " bytes)");
         }
+        if (len > maxBytes) throw error(field.get(), at, "string length " + len + " is over the limit of " + maxBytes + " bytes");
         if (len > Integer.MAX_VALUE - 8) throw error(field.get(), at, "string length " + len + " is too long for a Java string");
         charge(OBJECT_OVERHEAD + 2 * len, field.get(), at);
-        String s = len == 0 ? "" : new String(seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        byte[] bytes = len == 0 ? new byte[0] : seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+        String s;
+        if (len <= LENIENT_STRING) {
+            s = new String(bytes, StandardCharsets.UTF_8);
+        } else {
+            CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            try {
+                s = strict.decode(in).toString();
+            } catch (CharacterCodingException e) {
+                throw error(field.get(), pos + in.position(), "string of " + len + " bytes is not valid UTF-8 (a string this long must be)");
+            }
+        }
         pos += len;
         return s;
     }
@@ -167,7 +197,7 @@ final class GgufParser {
         for (long i = 0; i < kvCount; i++) {
             long keyAt = pos;
             final long index = i;
-            key = string(() -> "metadata key #" + index);
+            key = string(() -> "metadata key #" + index, MAX_KEY_BYTES);
             if (values.containsKey(key)) throw error("metadata key '" + key + "'", keyAt, "duplicate key");
             long typeAt = pos;
             int typeId = u32("type of '" + key + "'");
@@ -196,7 +226,7 @@ final class GgufParser {
         for (long i = 0; i < tensorCount; i++) {
             long at = pos;
             final long index = i;
-            String name = string(() -> "tensor #" + index + " name");
+            String name = string(() -> "tensor #" + index + " name", MAX_TENSOR_NAME_BYTES);
             if (!names.add(name)) throw error("tensor '" + name + "'", at, "duplicate tensor name");
             charge(OBJECT_OVERHEAD * 3, "tensor '" + name + "'", at);
             long dimsAt = pos;
@@ -249,7 +279,7 @@ final class GgufParser {
     private Object value(GgufValueType type, int depth) throws GgufFormatException {
         switch (type) {
             case STRING:
-                return string(() -> valueField(depth));
+                return string(() -> valueField(depth), Long.MAX_VALUE);
             case ARRAY:
                 return array(depth);
             default:

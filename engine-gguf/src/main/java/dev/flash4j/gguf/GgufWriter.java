@@ -103,6 +103,7 @@ public final class GgufWriter {
     public GgufWriter put(String key, GgufValueType type, Object value) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) throw new IllegalArgumentException("empty metadata key");
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > GgufParser.MAX_KEY_BYTES) throw new IllegalArgumentException("metadata key longer than " + GgufParser.MAX_KEY_BYTES + " bytes");
         Object v = normalize(key, type, value, 0);
         if (key.equals("general.alignment")) alignmentOf(type, v);
         metadata.put(key, new Value(type, v));
@@ -234,6 +235,9 @@ public final class GgufWriter {
     private Tensor checkedTensor(String name, GgmlType type, long[] dims, StreamSource stream, FillSource fill) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > GgufParser.MAX_TENSOR_NAME_BYTES) {
+            throw new IllegalArgumentException("tensor name '" + name + "' is longer than llama.cpp's " + GgufParser.MAX_TENSOR_NAME_BYTES + " bytes");
+        }
         if (dims.length > GgufParser.MAX_DIMS) throw new IllegalArgumentException("tensor '" + name + "': " + dims.length + " dimensions, at most " + GgufParser.MAX_DIMS);
         long elements = 1;
         for (long d : dims) {
