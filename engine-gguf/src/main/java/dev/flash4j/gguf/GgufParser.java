@@ -135,18 +135,17 @@ final class GgufParser {
         if (len > maxBytes) throw error(field.get(), at, "string length " + len + " is over the limit of " + maxBytes + " bytes");
         if (len > Integer.MAX_VALUE - 8) throw error(field.get(), at, "string length " + len + " is too long for a Java string");
         charge(OBJECT_OVERHEAD + 2 * len, field.get(), at);
-        byte[] bytes = len == 0 ? new byte[0] : seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
         String s;
         if (len <= LENIENT_STRING) {
-            s = new String(bytes, StandardCharsets.UTF_8);
+            s = len == 0 ? "" : new String(seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
         } else {
             CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteBuffer in = ByteBuffer.wrap(bytes);
+            ByteBuffer in = seg.asSlice(pos, len).asByteBuffer(); // no copy: garbage fails at its first bytes
             try {
                 s = strict.decode(in).toString();
             } catch (CharacterCodingException e) {
-                throw error(field.get(), pos + in.position(), "string of " + len + " bytes is not valid UTF-8 (a string this long must be)");
+                throw error(field.get(), at, "string of " + len + " bytes is not valid UTF-8 (a string over " + LENIENT_STRING + " bytes must be)");
             }
         }
         pos += len;
