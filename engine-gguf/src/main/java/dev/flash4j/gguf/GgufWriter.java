@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -137,9 +138,10 @@ public final class GgufWriter {
         return a == null ? GgufParser.DEFAULT_ALIGNMENT : alignmentOf(a.type(), a.value());
     }
 
+    /** llama.cpp reads general.alignment with gguf_get_val_u32, which aborts on any other type: only UINT32 is written. */
     private static int alignmentOf(GgufValueType type, Object v) {
-        if (!type.isInteger() || !(v instanceof Long l) || l <= 0 || l > (1 << 30) || Long.bitCount(l) != 1) {
-            throw new IllegalArgumentException("general.alignment must be an integer power of two up to 2^30, not " + v + " (" + type + ")");
+        if (type != GgufValueType.UINT32 || !(v instanceof Long l) || l <= 0 || l > (1 << 30) || Long.bitCount(l) != 1) {
+            throw new IllegalArgumentException("general.alignment must be a UINT32 power of two up to 2^30, not " + v + " (" + type + ")");
         }
         return (int) (long) l;
     }
@@ -338,32 +340,43 @@ public final class GgufWriter {
         }
         h.padTo(align);
         long dataStart = h.length();
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            writeFully(out, h.contents(), 0);
-            for (int i = 0; i < ts.size(); i++) {
-                Tensor t = ts.get(i);
-                long at = dataStart + offsets[i];
-                if (t.bytes > 0) {
-                    if (t.stream != null) {
-                        out.position(at);
-                        BoundedChannel bounded = new BoundedChannel(out, t.bytes, t.name);
-                        t.stream.writeTo(bounded);
-                        if (bounded.written() != t.bytes) {
-                            throw new IOException("tensor '" + t.name + "': its source wrote " + bounded.written() + " of " + t.bytes + " bytes");
-                        }
-                    } else {
-                        try (Arena arena = Arena.ofConfined()) {
-                            MemorySegment window = out.map(FileChannel.MapMode.READ_WRITE, at, t.bytes, arena);
-                            t.fill.fill(window);
+        // Written to a temporary file and moved into place: a failure leaves no half-written model,
+        // and a model rewritten over its own (mapped) source keeps reading the old file until done.
+        Path target = path.toAbsolutePath();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
+        boolean done = false;
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+                writeFully(out, h.contents(), 0);
+                for (int i = 0; i < ts.size(); i++) {
+                    Tensor t = ts.get(i);
+                    long at = dataStart + offsets[i];
+                    if (t.bytes > 0) {
+                        if (t.stream != null) {
+                            out.position(at);
+                            BoundedChannel bounded = new BoundedChannel(out, t.bytes, t.name);
+                            t.stream.writeTo(bounded);
+                            if (bounded.written() != t.bytes) {
+                                throw new IOException("tensor '" + t.name + "': its source wrote " + bounded.written() + " of " + t.bytes + " bytes");
+                            }
+                        } else {
+                            try (Arena arena = Arena.ofConfined()) {
+                                MemorySegment window = out.map(FileChannel.MapMode.READ_WRITE, at, t.bytes, arena);
+                                t.fill.fill(window);
+                            }
                         }
                     }
+                    long padding = pad(t.bytes, align) - t.bytes;
+                    if (padding > 0) writeFully(out, ByteBuffer.allocate((int) padding), at + t.bytes);
                 }
-                long padding = pad(t.bytes, align) - t.bytes;
-                if (padding > 0) writeFully(out, ByteBuffer.allocate((int) padding), at + t.bytes);
+                out.truncate(dataStart + offset);
             }
-            out.truncate(dataStart + offset); // a rewritten file may have been longer
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
         }
     }
 

@@ -123,6 +123,28 @@ class GgufWriterTest {
     }
 
     @Test
+    void aModelCanBeRewrittenOverItsOwnMappedSource() throws Exception {
+        Path src = TestData.model("step35-tiny-a-q4_0.gguf");
+        Path p = Files.copy(src, dir.resolve("self.gguf"));
+        try (GgufFile f = GgufFile.open(p)) {
+            GgufWriter w = new GgufWriter().putAll(f.metadata());
+            for (GgufTensor t : f.tensors().values()) w.addTensor(t);
+            w.write(p);
+        }
+        assertEquals(-1L, Files.mismatch(src, p));
+    }
+
+    @Test
+    void aFailingSourceLeavesNoFileBehind() throws Exception {
+        Path p = dir.resolve("fails.gguf");
+        assertThrows(IOException.class, () -> new GgufWriter()
+                .addTensor("t", GgmlType.F32, new long[] {4}, out -> { throw new IOException("generator broke"); }).write(p));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    @Test
     void alignmentIsHonoredWithZeroPadding() throws Exception {
         for (int align : new int[] {1, 8, 32, 64, 4096}) {
             Path p = dir.resolve("align" + align + ".gguf");
@@ -197,6 +219,8 @@ class GgufWriterTest {
         assertThrows(IllegalArgumentException.class, () -> w.put("x", GgufValueType.STRING, 3));
         assertThrows(IllegalArgumentException.class, () -> w.putArray("x", GgufValueType.BOOL, List.of(1)));
         assertThrows(IllegalArgumentException.class, () -> w.putUInt32("general.alignment", 48));
+        assertThrows(IllegalArgumentException.class, () -> w.putUInt64("general.alignment", 64)); // llama.cpp reads it as u32 only
+        assertThrows(IllegalArgumentException.class, () -> w.addTensor("n".repeat(64), GgmlType.F32, new long[] {1}, floats(1)));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("t", GgmlType.Q4_K, new long[] {100, 2}, out -> {}));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("t", GgmlType.F32, new long[] {1L << 40, 1L << 40}, out -> {}));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("t", GgmlType.F32, new long[] {1, 1, 1, 1, 1}, out -> {}));
