@@ -70,6 +70,33 @@ class InspectCommandTest {
     }
 
     @Test
+    void aSplitModelIsInspectedFromItsFirstShard() throws Exception {
+        Path model = CliRun.model("step35-tiny-a-q4_0.gguf");
+        List<Path> shards;
+        try (GgufFile f = GgufFile.open(model)) {
+            GgufWriter w = new GgufWriter().putAll(f.metadata());
+            for (GgufTensor t : f.tensors().values()) w.addTensor(t);
+            shards = w.writeSplit(dir.resolve("split"), 30, Long.MAX_VALUE);
+        }
+        assertEquals(3, shards.size());
+        JsonNode whole = JSON.readTree(CliRun.of("inspect", model.toString(), "--json").out());
+        CliRun run = CliRun.of("inspect", shards.getFirst().toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode split = JSON.readTree(run.out());
+        assertEquals(whole.get("tensors").size(), split.get("tensors").size());
+        for (int i = 0; i < split.get("tensors").size(); i++) {
+            JsonNode w = whole.get("tensors").get(i), s = split.get("tensors").get(i);
+            assertEquals(w.get("name"), s.get("name"));
+            assertEquals(w.get("type"), s.get("type"));
+            assertEquals(w.get("dims"), s.get("dims"));
+            assertEquals(i / 30 + 1, s.get("shard").asInt());
+        }
+        assertEquals(3, split.get("metadata").get("split.count").asInt());
+        CliRun text = CliRun.of("inspect", shards.getFirst().toString());
+        assertTrue(text.out().lines().findFirst().orElseThrow().contains("3 shards"), text.out());
+    }
+
+    @Test
     void jsonKeepsUnsignedAndNonFiniteValuesAndNestedArrays() throws Exception {
         Path p = dir.resolve("values.gguf");
         new GgufWriter().putUInt64("u64.max", -1L).putInt64("i64.min", Long.MIN_VALUE).putUInt32("u32", 0xffff_ffffL)
