@@ -345,10 +345,11 @@ public final class GgufWriter {
         Path target = path.toAbsolutePath();
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
+        // not Files.createTempFile: its owner-only permissions would stay on the model
+        Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
                 writeFully(out, h.contents(), 0);
                 for (int i = 0; i < ts.size(); i++) {
                     Tensor t = ts.get(i);
@@ -373,7 +374,11 @@ public final class GgufWriter {
                 }
                 out.truncate(dataStart + offset);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
             done = true;
         } finally {
             if (!done) Files.deleteIfExists(tmp);

@@ -119,6 +119,9 @@ class GgufWriterTest {
                 w.write(out);
             }
             assertEquals(-1L, Files.mismatch(src, out), name + " differs from its rewrite");
+            assertTrue(Files.getPosixFilePermissions(out).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    == Files.getPosixFilePermissions(Files.createFile(dir.resolve(name + ".plain"))).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                    "a written model gets the same permissions as any new file");
         }
     }
 
