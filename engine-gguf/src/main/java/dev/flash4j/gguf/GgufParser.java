@@ -96,10 +96,10 @@ final class GgufParser {
         }
     }
 
-    private void charge(long bytes, String field, long at) throws GgufFormatException {
+    private void charge(long bytes, FieldName field, long at) throws GgufFormatException {
         heapUsed += bytes;
         if (heapUsed > heapBudget) {
-            throw error(field, at, "the header would need more than " + (heapBudget >> 20) + " MiB of heap to hold (a forged count or a hostile file? otherwise raise -Xmx)");
+            throw error(field.get(), at, "the header would need more than " + (heapBudget >= 1 << 20 ? (heapBudget >> 20) + " MiB" : heapBudget + " bytes") + " of heap to hold (a forged count or a hostile file? otherwise raise -Xmx)");
         }
     }
 
@@ -134,7 +134,7 @@ final class GgufParser {
         }
         if (len > maxBytes) throw error(field.get(), at, "string length " + len + " is over the limit of " + maxBytes + " bytes");
         if (len > Integer.MAX_VALUE - 8) throw error(field.get(), at, "string length " + len + " is too long for a Java string");
-        charge(OBJECT_OVERHEAD + 2 * len, field.get(), at);
+        charge(OBJECT_OVERHEAD + 2 * len, field, at);
         String s;
         if (len <= LENIENT_STRING) {
             s = len == 0 ? "" : new String(seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
@@ -227,7 +227,7 @@ final class GgufParser {
             final long index = i;
             String name = string(() -> "tensor #" + index + " name", MAX_TENSOR_NAME_BYTES);
             if (!names.add(name)) throw error("tensor '" + name + "'", at, "duplicate tensor name");
-            charge(OBJECT_OVERHEAD * 3, "tensor '" + name + "'", at);
+            charge(OBJECT_OVERHEAD * 3, () -> "tensor '" + name + "'", at);
             long dimsAt = pos;
             int nDims = u32("tensor '" + name + "' n_dims");
             if (nDims < 0 || nDims > MAX_DIMS) throw error("tensor '" + name + "' n_dims", dimsAt, "n_dims " + Integer.toUnsignedString(nDims) + " is not in 0.." + MAX_DIMS);
@@ -306,7 +306,9 @@ final class GgufParser {
     private GgufArray array(int depth) throws GgufFormatException {
         if (depth >= MAX_ARRAY_DEPTH) throw error(valueField(depth), pos, "arrays nested deeper than " + MAX_ARRAY_DEPTH);
         long typeAt = pos;
-        int elemId = u32(valueField(depth) + " element type");
+        if (size - pos < 4) throw error(valueField(depth) + " element type", pos, "needs 4 bytes but the file ends at byte " + size + " (truncated?)");
+        int elemId = seg.get(U32, pos);
+        pos += 4;
         GgufValueType elem = GgufValueType.byId(Integer.toUnsignedLong(elemId));
         if (elem == null) throw error(valueField(depth) + " element type", typeAt, "unknown array element type " + Integer.toUnsignedString(elemId));
         long countAt = pos;
@@ -319,12 +321,12 @@ final class GgufParser {
         if (count > Integer.MAX_VALUE - 8) throw error(valueField(depth) + " array length", countAt, "array of " + count + " values is too long for this reader");
         if (elem.size() > 0) {
             long bytes = count * elem.size();
-            charge(OBJECT_OVERHEAD + bytes, valueField(depth), countAt);
+            charge(OBJECT_OVERHEAD + bytes, () -> valueField(depth), countAt);
             byte[] stored = seg.asSlice(pos, bytes).toArray(ValueLayout.JAVA_BYTE);
             pos += bytes;
             return GgufArray.ofStoredBytes(elem, stored);
         }
-        charge(OBJECT_OVERHEAD + 8 * count, valueField(depth), countAt);
+        charge(OBJECT_OVERHEAD + 8 * count, () -> valueField(depth), countAt);
         List<Object> list = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) {
             indexPath[depth] = i;

@@ -169,6 +169,20 @@ class GgufBadFileTest {
         expect(open(bytes(h)), "tensor #0 name", 24, "over the limit of 63 bytes");
     }
 
+    /** A header that needs more heap than the budget (a quarter of -Xmx by default) is refused, not an OutOfMemoryError. */
+    @Test
+    void headerHeapIsBounded() throws Exception {
+        Path model = TestData.model("step35-tiny-a-q8_0.gguf");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(model);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment seg = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            GgufFormatException e = assertThrows(GgufFormatException.class, () -> new GgufParser(model.toString(), seg, 50_000).parse(model));
+            assertTrue(e.getMessage().contains("would need more than 50000 bytes of heap"), e.getMessage());
+            assertTrue(e.field().startsWith("'tokenizer.ggml.tokens'["), e.field());
+            assertEquals(5, new GgufParser(model.toString(), seg, 10_000_000).parse(model).metadata().getArray("step35.attention.head_count").size(), "a budget the header fits in");
+        }
+    }
+
     private static byte[] bytes(HeaderBuffer h) {
         ByteBuffer c = h.contents();
         byte[] b = new byte[c.remaining()];
