@@ -12,10 +12,28 @@ public final class GgufFormatException extends IOException {
     private final long offset;
 
     public GgufFormatException(String file, String field, long offset, String problem) {
-        super(file + ": " + field + " at byte " + offset + ": " + problem);
+        super(oneLine(file, 300) + ": " + oneLine(field, 160) + " at byte " + offset + ": " + oneLine(problem, 400));
         this.file = file;
         this.field = field;
         this.offset = offset;
+    }
+
+    /**
+     * {@code s} with control characters escaped and cut to about {@code max} characters: names read
+     * from a damaged file can hold anything, and the message must stay one readable line.
+     */
+    static String oneLine(String s, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), max) + 16);
+        for (int i = 0; i < s.length(); i++) {
+            if (sb.length() >= max) {
+                sb.append("...");
+                break;
+            }
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
     }
 
     public String file() { return file; }

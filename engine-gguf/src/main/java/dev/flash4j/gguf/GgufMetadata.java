@@ -159,9 +159,7 @@ public final class GgufMetadata {
     }
 
     private double toDouble(String key, Object v) {
-        if (v instanceof Long l) return l;
-        if (v instanceof Float f) return f;
-        if (v instanceof Double d) return d;
+        if (v instanceof Number n) return n.doubleValue(); // Long, Float, Double; other boxes from hand-built arrays
         if (v instanceof Boolean b) return b ? 1 : 0;
         throw wrongType(key, "numbers");
     }

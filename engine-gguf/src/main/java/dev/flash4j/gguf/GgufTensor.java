@@ -7,6 +7,15 @@ import java.lang.foreign.MemorySegment;
  * its offset inside its file's data section, and a zero-copy view of its bytes in the mapping.
  */
 public record GgufTensor(String name, GgmlType type, long[] dims, long offset, MemorySegment data) {
+    public GgufTensor {
+        dims = dims.clone();
+    }
+
+    /** The dimensions in ggml order (a copy). */
+    @Override
+    public long[] dims() {
+        return dims.clone();
+    }
 
     /** Number of elements. */
     public long elementCount() {
