@@ -13,29 +13,44 @@ public final class TokenStreamDecoder {
     private final boolean skipSpecial;
     private byte[] pending = new byte[16];
     private int pendingLength;
-    private boolean firstText = true;
+    private boolean stripPending;
 
     TokenStreamDecoder(Tokenizer tokenizer, boolean skipSpecial) {
         this.tokenizer = tokenizer;
         this.skipSpecial = skipSpecial;
+        this.stripPending = tokenizer.stripsLeadingSpace();
     }
 
     /** Adds a token; returns the text completed by it (possibly empty, never a partial character). */
     public String push(int id) {
         byte[] bytes = tokenizer.pieceBytes(id, skipSpecial);
         if (bytes == null) return "";
-        int from = 0;
-        if (firstText && !tokenizer.isControl(id)) {
-            firstText = false;
-            // the space prefix the encoder added in front of the text
-            if (tokenizer.stripsLeadingSpace() && bytes.length > 0 && bytes[0] == ' ') from = 1;
+        if (tokenizer.isControl(id)) {
+            // a control token interrupts any half-finished character and is shown as its text;
+            // it does not count as the start of the text for the space-prefix strip
+            String before = pendingLength > 0 ? flush() : "";
+            return before + new String(bytes, StandardCharsets.UTF_8);
         }
-        append(bytes, from);
+        append(bytes);
         int complete = completePrefix();
         if (complete == 0) return "";
         String s = new String(pending, 0, complete, StandardCharsets.UTF_8);
         System.arraycopy(pending, complete, pending, 0, pendingLength - complete);
         pendingLength -= complete;
+        return text(s);
+    }
+
+    /**
+     * SentencePiece: a {@code ▁} that arrives as byte tokens is a space too (the encoder escapes
+     * every space, so {@code ▁} and space encode alike). The first text loses the one space the
+     * encoder put in front.
+     */
+    private String text(String s) {
+        if (tokenizer.model() == Tokenizer.Model.SPM) s = s.replace(SpmEncoder.SPACE, ' ');
+        if (stripPending && !s.isEmpty()) {
+            stripPending = false;
+            if (s.charAt(0) == ' ') s = s.substring(1);
+        }
         return s;
     }
 
@@ -43,13 +58,13 @@ public final class TokenStreamDecoder {
     public String flush() {
         String s = new String(pending, 0, pendingLength, StandardCharsets.UTF_8);
         pendingLength = 0;
-        return s;
+        return text(s);
     }
 
-    private void append(byte[] bytes, int from) {
-        int n = bytes.length - from;
+    private void append(byte[] bytes) {
+        int n = bytes.length;
         if (pendingLength + n > pending.length) pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + n));
-        System.arraycopy(bytes, from, pending, pendingLength, n);
+        System.arraycopy(bytes, 0, pending, pendingLength, n);
         pendingLength += n;
     }
 

@@ -1,0 +1,53 @@
+package dev.flash4j.tokenizer;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PreTokenizerTest {
+
+    private static List<String> split(String pre, String text) {
+        int[] o = PreTokenizer.forName(pre).split(text);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < o.length; i += 2) words.add(text.substring(o[i], o[i + 1]));
+        return words;
+    }
+
+    @Test
+    void gpt2SplitsLettersNumbersPunctuationAndKeepsSpaceBeforeAWord() {
+        assertEquals(List.of("Hello", ",", " y", "'", "all", "!", " 123", " ", " x"), split("gpt-2", "Hello, y'all! 123  x"));
+        assertEquals(List.of("I", "'ll"), split("gpt-2", "I'll"));
+        // the contractions of GPT-2 are case-sensitive
+        assertEquals(List.of("I", "'", "LL"), split("gpt-2", "I'LL"));
+    }
+
+    @Test
+    void qwen2ContractionsIgnoreCaseAndDigitsStandAlone() {
+        assertEquals(List.of("I", "'LL"), split("qwen2", "I'LL"));
+        assertEquals(List.of("1", "2", "3", "4", "5"), split("qwen2", "12345"));
+    }
+
+    @Test
+    void llama3GroupsDigitsByThreeAndNewlinesTogether() {
+        assertEquals(List.of("123", "45"), split("llama-bpe", "12345"));
+        assertEquals(List.of("Hello", "\n\n", "world"), split("llama3", "Hello\n\nworld"));
+    }
+
+    @Test
+    void regexSequencesSplitThePiecesOfTheRegexBefore() {
+        // starcoder: digits are isolated first, then GPT-2's regex runs inside each piece
+        assertEquals(List.of("x", " ", "1", "2", "3"), split("starcoder", "x 123"));
+        // deepseek-v3: numbers in groups of three first
+        assertEquals(List.of("abc", " ", "123", "45"), split("deepseek-v3", "abc 12345"));
+    }
+
+    @Test
+    void unknownNamesFallBackToGpt2() {
+        assertEquals("gpt-2", PreTokenizer.forName("no-such-pre-tokenizer").name());
+        assertEquals("default", PreTokenizer.forName(null).name());
+        assertEquals(split("gpt-2", "It's 42!"), split("no-such-pre-tokenizer", "It's 42!"));
+    }
+}
