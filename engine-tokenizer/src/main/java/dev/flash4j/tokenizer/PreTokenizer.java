@@ -32,14 +32,97 @@ final class PreTokenizer {
     static final String SEED_CODER = "(?iu:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1}| ?[^\\s\\p{L}\\p{N}\\r\\n]+|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     static final String BAILING = "'(?iu:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*|\\s*[\\r\\n]|\\s+(?!\\S)|\\s+";
 
+    /** One stage of the sequence: appends the pieces of {@code text[start, end)} to {@code out}. */
+    private interface Stage {
+        void split(String text, int start, int end, IntList out);
+    }
+
+    private record RegexStage(Pattern pattern) implements Stage {
+        @Override
+        public void split(String text, int start, int end, IntList out) {
+            Matcher m = pattern.matcher(text).region(start, end);
+            int pos = start;
+            while (m.find()) {
+                if (m.end() == m.start()) continue; // empty matches split nothing
+                if (m.start() > pos) { out.add(pos); out.add(m.start()); }
+                out.add(m.start());
+                out.add(m.end());
+                pos = m.end();
+            }
+            if (pos < end) { out.add(pos); out.add(end); }
+        }
+    }
+
+    /**
+     * {@code \s?[CLASS]+} for a large code-point class, hand-coded: Java's regex engine tests a
+     * class of a hundred ranges one range at a time (5x slower than the rest of a pre-tokenizer),
+     * a bit set answers at once. Same leftmost-first matches as the regex.
+     */
+    private record ClassRunStage(java.util.BitSet members) implements Stage {
+        static ClassRunStage of(String classRegex) {
+            Pattern p = Pattern.compile(classRegex);
+            java.util.BitSet set = new java.util.BitSet();
+            for (int cp = 0; cp <= 0x1FFFF; cp++) {
+                if (p.matcher(Character.toString(cp)).matches()) set.set(cp);
+            }
+            return new ClassRunStage(set);
+        }
+
+        private boolean member(String text, int i, int end) {
+            return i < end && members.get(text.codePointAt(i));
+        }
+
+        @Override
+        public void split(String text, int start, int end, IntList out) {
+            int pos = start;
+            int i = start;
+            while (i < end) {
+                int cp = text.codePointAt(i);
+                int next = i + Character.charCount(cp);
+                int matchStart;
+                if (members.get(cp)) matchStart = i;
+                else if (isWhiteSpace(cp) && member(text, next, end)) { matchStart = i; }
+                else { i = next; continue; }
+                int j = matchStart == i && members.get(cp) ? next : next + Character.charCount(text.codePointAt(next));
+                while (member(text, j, end)) j += Character.charCount(text.codePointAt(j));
+                if (matchStart > pos) { out.add(pos); out.add(matchStart); }
+                out.add(matchStart);
+                out.add(j);
+                pos = j;
+                i = j;
+            }
+            if (pos < end) { out.add(pos); out.add(end); }
+        }
+    }
+
+    /** Unicode White_Space, which {@code \s} means under UNICODE_CHARACTER_CLASS. */
+    static boolean isWhiteSpace(int cp) {
+        return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680
+                || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    }
+
     private final String name;
-    private final List<Pattern> patterns;
+    private final List<Stage> stages;
     private final boolean ignoreMerges;
 
     private PreTokenizer(String name, boolean ignoreMerges, String... regexes) {
+        this(name, ignoreMerges, true, regexes);
+    }
+
+    private PreTokenizer(String name, boolean ignoreMerges, boolean handCoded, String... regexes) {
         this.name = name;
         this.ignoreMerges = ignoreMerges;
-        this.patterns = java.util.Arrays.stream(regexes).map(r -> Pattern.compile(r, Pattern.UNICODE_CHARACTER_CLASS)).toList();
+        this.stages = java.util.Arrays.stream(regexes).map(r -> stage(r, handCoded)).toList();
+    }
+
+    /** A pre-tokenizer that runs the given regexes with Java's engine only (tests compare it to the hand-coded stages). */
+    static PreTokenizer regexOnly(String... regexes) {
+        return new PreTokenizer("regex", false, false, regexes);
+    }
+
+    private static Stage stage(String regex, boolean handCoded) {
+        if (handCoded && regex.equals(DEEPSEEK_LLM_LETTERS)) return ClassRunStage.of(regex.substring("\\s?".length(), regex.length() - 1));
+        return new RegexStage(Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS));
     }
 
     /** The name this pre-tokenizer was resolved to ({@code gpt-2} for unknown names). */
@@ -88,22 +171,9 @@ final class PreTokenizer {
         if (text.isEmpty()) return cur.toArray();
         cur.add(0);
         cur.add(text.length());
-        for (Pattern p : patterns) {
+        for (Stage stage : stages) {
             IntList next = new IntList(cur.size() * 2);
-            Matcher m = p.matcher(text);
-            for (int i = 0; i < cur.size(); i += 2) {
-                int start = cur.get(i), end = cur.get(i + 1);
-                m.region(start, end);
-                int pos = start;
-                while (m.find()) {
-                    if (m.end() == m.start()) continue; // empty matches split nothing
-                    if (m.start() > pos) { next.add(pos); next.add(m.start()); }
-                    next.add(m.start());
-                    next.add(m.end());
-                    pos = m.end();
-                }
-                if (pos < end) { next.add(pos); next.add(end); }
-            }
+            for (int i = 0; i < cur.size(); i += 2) stage.split(text, cur.get(i), cur.get(i + 1), next);
             cur = next;
         }
         return cur.toArray();

@@ -50,4 +50,21 @@ class PreTokenizerTest {
         assertEquals("default", PreTokenizer.forName(null).name());
         assertEquals(split("gpt-2", "It's 42!"), split("no-such-pre-tokenizer", "It's 42!"));
     }
+
+    @Test
+    void handCodedLetterRunsSplitExactlyLikeTheRegex() {
+        PreTokenizer fast = PreTokenizer.forName("deepseek-llm");
+        PreTokenizer regex = PreTokenizer.regexOnly("[\\r\\n]", PreTokenizer.DEEPSEEK_LLM_LETTERS, PreTokenizer.DEEPSEEK_LLM_PUNCT,
+                "\\s+\\z", PreTokenizer.CJK_HANGUL, "\\p{N}+");
+        java.util.Random rnd = new java.util.Random(7);
+        // letters inside and outside the class (Greek, Cyrillic, Kelvin sign, Deseret, Hebrew, CJK), digits, spaces
+        int[] pool = {'a', 'Z', 'µ', 'ß', 'Ω', 0x2126, 0x212A, 'Ж', 0x10400, 0x10450, 'א', '中', '한', '1', '٣', ' ', '\u3000', '\n', '\t', '!', '—', 0x1F600};
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = rnd.nextInt(16);
+            for (int i = 0; i < len; i++) sb.appendCodePoint(pool[rnd.nextInt(pool.length)]);
+            String text = sb.toString();
+            assertEquals(java.util.Arrays.toString(regex.split(text)), java.util.Arrays.toString(fast.split(text)), "'" + text + "'");
+        }
+    }
 }
