@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
         description = "Pure-Java CPU inference for Step 3.5 Flash GGUF models.",
         subcommands = {
                 InspectCommand.class,
+                TokenizeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
