@@ -54,7 +54,7 @@ public final class Tokenizer {
                 this.wordPiece = null;
                 this.addBos = m.getBool(TokenizerKeys.ADD_BOS, pre.ignoreMerges()); // llama.cpp: llama3-style vocabs add BOS
                 this.addSep = false;
-                this.addSpacePrefix = m.getBool(TokenizerKeys.ADD_SPACE_PREFIX, false);
+                this.addSpacePrefix = false; // llama.cpp ignores add_space_prefix for BPE vocabularies
             }
             case "llama" -> {
                 this.model = Model.SPM;
@@ -134,7 +134,7 @@ public final class Tokenizer {
             }
             String piece = text.substring(f.start(), f.end());
             switch (model) {
-                case BPE -> bpe.encode(addSpacePrefix && prevSpecial ? " " + piece : piece, out);
+                case BPE -> bpe.encode(piece, out);
                 case SPM -> spm.encode(((addSpacePrefix && prevSpecial) ? " " + piece : piece).replace(' ', SpmEncoder.SPACE), out);
                 case WORDPIECE -> wordPiece.encode(piece, out);
             }

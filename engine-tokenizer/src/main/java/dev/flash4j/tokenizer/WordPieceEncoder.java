@@ -8,9 +8,11 @@ import java.text.Normalizer;
  * whitespace; punctuation, ASCII symbols and CJK ideographs become one-character words. Each
  * word is matched greedily longest-first. GGUF stores word-initial pieces with a leading
  * {@code ▁} and continuation pieces bare (where BERT's vocab.txt writes {@code ##}), so a word
- * is looked up as {@code ▁word}. A word with an unmatched remainder becomes the unknown token.
+ * is looked up as {@code ▁word}. A word with an unmatched remainder, or longer than 100
+ * characters (BERT's {@code max_input_chars_per_word}), becomes the unknown token.
  */
 final class WordPieceEncoder {
+    private static final int MAX_WORD_CHARS = 100;
     private final Vocabulary vocab;
     private final int unknown;
     private final int maxTokenChars;
@@ -65,7 +67,12 @@ final class WordPieceEncoder {
     private void flush(StringBuilder word, IntList out) {
         if (word.isEmpty()) return;
         String w = SpmEncoder.SPACE + word.toString();
+        int chars = word.codePointCount(0, word.length());
         word.setLength(0);
+        if (chars > MAX_WORD_CHARS) {
+            if (unknown >= 0) out.add(unknown);
+            return;
+        }
         int mark = out.size();
         IntList pieces = new IntList();
         int i = 0;

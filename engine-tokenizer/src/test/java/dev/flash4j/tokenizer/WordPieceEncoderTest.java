@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.flash4j.tokenizer.TestVocabs.id;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class WordPieceEncoderTest {
 
@@ -32,6 +33,17 @@ class WordPieceEncoderTest {
         assertArrayEquals(new int[] {1, id(t, "▁x")}, t.encode("xyz x"));
         // CJK ideographs are words of their own
         assertArrayEquals(new int[] {id(t, "▁中"), id(t, "▁x")}, t.encode("中x"));
+    }
+
+    @Test
+    void wordsLongerThanAHundredCharactersAreUnknown() {
+        Tokenizer t = bert();
+        String hundred = "un" + "able".repeat(23) + "affaff"; // 2 + 92 + 6 = 100 characters
+        int[] ids = t.encode(hundred);
+        assertEquals(26, ids.length);
+        assertEquals(id(t, "▁un"), ids[0]);
+        String hundredOne = "un" + "able".repeat(24) + "aff"; // 101 characters, every piece known
+        assertArrayEquals(new int[] {1}, t.encode(hundredOne));
     }
 
     @Test
