@@ -149,7 +149,7 @@ final class PreTokenizer {
             case "qwen2", "deepseek-r1-qwen", "kormo", "stablelm2", "megrez", "hunyuan", "grok-2" -> new PreTokenizer(n, false, QWEN2);
             case "deepseek-llm" -> new PreTokenizer(n, false, "[\\r\\n]", DEEPSEEK_LLM_LETTERS, DEEPSEEK_LLM_PUNCT, "\\s+\\z", CJK_HANGUL, "\\p{N}+");
             case "deepseek-coder" -> new PreTokenizer(n, false, "[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", CJK_HANGUL, "\\p{N}");
-            case "deepseek-v3", "hunyuan-dense" -> new PreTokenizer(n, false, "\\p{N}{1,3}", "[\\x{4E00}-\\x{9FA5}\\x{3040}-\\x{309F}\\x{30A0}-\\x{30FF}]+", DEEPSEEK3);
+            case "deepseek-v3", "step35", "hunyuan-dense" -> new PreTokenizer(n, false, "\\p{N}{1,3}", "[\\x{4E00}-\\x{9FA5}\\x{3040}-\\x{309F}\\x{30A0}-\\x{30FF}]+", DEEPSEEK3);
             case "falcon" -> new PreTokenizer(n, false, "[\\p{P}\\$\\+<=>\\^~\\|`]+", GPT2, "[0-9][0-9][0-9]");
             case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" -> new PreTokenizer(n, false, "\\p{N}", GPT2);
             case "poro-chat", "bloom", "gpt3-finnish" -> new PreTokenizer(n, false, BLOOM);

@@ -45,6 +45,19 @@ class PreTokenizerTest {
     }
 
     @Test
+    void deepseekV3SplitsNumbersKanaAndPunctuationLedWords() {
+        // Step 3.5 Flash GGUFs name this pre-tokenizer ("step35" in early conversions)
+        List<String> expected = List.of("Hello", ",", " world", "!", " ", "123", "45", " ", "中文テスト");
+        assertEquals(expected, split("deepseek-v3", "Hello, world! 12345 中文テスト"));
+        assertEquals(expected, split("step35", "Hello, world! 12345 中文テスト"));
+        // one ASCII punctuation mark followed by ASCII letters stays together, unless a space precedes it
+        assertEquals(List.of(".Net", " and", " $", "x"), split("deepseek-v3", ".Net and $x"));
+        // accents (marks) stay in the word; newlines go with the punctuation before them
+        assertEquals(List.of("e\u0301t\u00e9", ";\n\n", "x"), split("deepseek-v3", "e\u0301t\u00e9;\n\nx"));
+        assertEquals(List.of(" ", " foo"), split("deepseek-v3", "  foo"));
+    }
+
+    @Test
     void unknownNamesFallBackToGpt2() {
         assertEquals("gpt-2", PreTokenizer.forName("no-such-pre-tokenizer").name());
         assertEquals("default", PreTokenizer.forName(null).name());
