@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
                 LogitsCommand.class,
                 GenerateCommand.class,
                 MtpLogitsCommand.class,
+                TokenizeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
