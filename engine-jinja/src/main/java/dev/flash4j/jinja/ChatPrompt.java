@@ -40,6 +40,27 @@ public final class ChatPrompt {
     }
 
     /**
+     * Parses a JSON object (extra template variables), keeping key order and integers as integers.
+     *
+     * @throws IllegalArgumentException if the text is not a JSON object
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String json) {
+        Object v = parseJson(json);
+        if (!(v instanceof Map<?, ?>)) throw new IllegalArgumentException("expected a JSON object");
+        return (Map<String, Object>) v;
+    }
+
+    private static Object parseJson(String json) {
+        try {
+            return JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""));
+        }
+    }
+
+    /**
      * Parses a JSON array of objects (OpenAI-style messages or tools), keeping key order and
      * integers as integers.
      *
@@ -47,13 +68,7 @@ public final class ChatPrompt {
      */
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> parseObjectList(String json) {
-        Object v;
-        try {
-            v = JSON.readValue(json, Object.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""));
-        }
+        Object v = parseJson(json);
         if (!(v instanceof List<?> l) || !l.stream().allMatch(o -> o instanceof Map)) {
             throw new IllegalArgumentException("expected a JSON array of objects");
         }

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
         description = "Pure-Java CPU inference for Step 3.5 Flash GGUF models.",
         subcommands = {
                 InspectCommand.class,
+                TemplateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -30,6 +31,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (tests call this directly). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // '@FILE' is ours to interpret (e.g. template --messages @chat.json), not picocli's argument files
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("flash4j: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
