@@ -19,6 +19,9 @@ final class Filters {
     private static final Pattern WORD = Pattern.compile("\\w+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern WORD_BEGINNING = Pattern.compile("([-\\s({\\[<]+)");
 
+    /** Every filter name {@link #apply} knows; the parser rejects others, as Jinja does at compile time. */
+    static final java.util.Set<String> NAMES = java.util.Set.of("safe", "e", "escape", "forceescape", "string", "trim", "upper", "lower", "capitalize", "title", "replace", "length", "count", "list", "first", "last", "join", "default", "d", "tojson", "items", "dictsort", "map", "select", "reject", "selectattr", "rejectattr", "unique", "sort", "reverse", "abs", "round", "int", "float", "indent", "wordcount", "batch", "sum", "min", "max", "attr", "center", "format", "pprint");
+
     private final Interpreter interpreter;
 
     Filters(Interpreter interpreter) {

@@ -85,9 +85,8 @@ final class Interpreter {
             }
             items = kept;
         }
-        Scope loopScope = new Scope(scope);
         if (items.isEmpty()) {
-            exec(f.orElse(), loopScope, out);
+            exec(f.orElse(), new Scope(scope), out);
             return;
         }
         JinjaFunction recurse = !f.recursive() ? null : (args, kw) -> {
@@ -98,6 +97,8 @@ final class Interpreter {
         LoopState loop = new LoopState(items, depth, recurse);
         for (int i = 0; i < items.size(); i++) {
             loop.index0 = i;
+            // a fresh scope per iteration: Jinja forgets an iteration's `set`s in the next one
+            Scope loopScope = new Scope(scope);
             assign(f.target(), items.get(i), loopScope);
             loopScope.set("loop", loop);
             try {

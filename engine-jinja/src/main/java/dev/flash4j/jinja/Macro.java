@@ -43,7 +43,7 @@ final class Macro implements JinjaFunction {
             scope.set(p.name(), v);
         }
         List<Object> varargs = args.size() > params.size() ? new ArrayList<>(args.subList(params.size(), args.size())) : new ArrayList<>();
-        scope.set("varargs", varargs);
+        scope.set("varargs", new PyTuple(varargs));
         if (extraKw.containsKey("caller")) scope.set("caller", extraKw.remove("caller"));
         scope.set("kwargs", new LinkedHashMap<Object, Object>(extraKw));
         StringBuilder out = new StringBuilder();

@@ -562,7 +562,9 @@ final class Parser {
             if (t.isOp("|") || firstFilter) {
                 if (!firstFilter) next();
                 firstFilter = false;
+                Token nameToken = peek();
                 String name = dottedName();
+                if (!Filters.NAMES.contains(name)) throw error("No filter named '" + name + "'.", nameToken);
                 List<Expr> args = new ArrayList<>();
                 List<Expr.Kwarg> kwargs = new ArrayList<>();
                 if (skipOp("(")) parseArgs(args, kwargs);
@@ -570,7 +572,9 @@ final class Parser {
             } else if (t.isName("is")) {
                 next();
                 boolean negated = skipName("not");
+                Token nameToken = peek();
                 String name = dottedName();
+                if (!Tests.NAMES.contains(name)) throw error("No test named '" + name + "'.", nameToken);
                 List<Expr> args = new ArrayList<>();
                 Token a = peek();
                 if (skipOp("(")) {

@@ -5,6 +5,9 @@ import java.util.Map;
 
 /** Jinja tests ({@code x is defined}, {@code x is string}...), with Python's notion of each type. */
 final class Tests {
+    /** Every test name {@link #apply} knows; the parser rejects others, as Jinja does at compile time. */
+    static final java.util.Set<String> NAMES = java.util.Set.of("defined", "undefined", "none", "string", "mapping", "iterable", "sequence", "number", "integer", "float", "boolean", "true", "false", "callable", "odd", "even", "divisibleby", "lower", "upper", "equalto", "eq", "==", "ne", "!=", "lt", "lessthan", "<", "le", "<=", "gt", "greaterthan", ">", "ge", ">=", "in", "sameas", "escaped");
+
     private Tests() {
     }
 
