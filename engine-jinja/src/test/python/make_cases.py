@@ -74,6 +74,10 @@ CASES = [
     ("concat_binds_tighter_than_plus", "{{ (1 + 2) ~ 'a' }} {{ 'a' ~ 'b' + 'c' }}", {}),
     ("filter_binds_tighter", "{{ -3|abs }} {{ 'x' + 'ab'|upper }} {{ '\\n' + ' t '|trim + '\\n' }}", {}),
     ("unary", "{{ -(2) }} {{ +3 }} {{ - 2.5 }} {{ not true }}", {}),
+    ("string_percent_format", "{{ '%s=%d' % ('a', 3) }} {{ '%s!' % 'x' }} {{ '100%%' % () }}", {}),
+    ("lstrip_with_minus_mixed", "<a>\n    {%- for x in [1, 2] %}\n    <b>{{ x }}</b>\n    {%- endfor %}\n</a>", {}),
+    ("nested_blocks_indented", "{% for m in messages %}\n    {% if m.role == 'user' %}\n        U:{{ m.content }}\n    {% else %}\n        {{ m.role[0]|upper }}\n    {% endif %}\n{% endfor %}", {"messages": MSGS}),
+    ("minus_comment_between_lines", "a\n{#- c #}\nb\n{# c -#}\n  c", {}),
     # --- attributes, items, slices ---
     ("attr_and_item", "{{ d.a }} {{ d['b'] }} {{ l[-1] }} {{ l[0] }} {{ messages[1].content }} {{ messages[1]['role'] }}", {"d": D, "l": [1, 2, 3], "messages": MSGS}),
     ("missing_item_is_undefined", "[{{ l[5] }}][{{ d.zz }}][{{ d['zz'] }}][{{ d.zz is defined }}][{{ l[5] is defined }}]", {"d": D, "l": [1]}),
@@ -111,6 +115,9 @@ CASES = [
     ("set_tuple", "{% set a, b = 1, 2 %}{{ a }}{{ b }}{% set t = 3, 4 %}{{ t }}", {}),
     ("override_context_var", "{% if not tools is defined %}{% set tools = [] %}{% endif %}{{ tools|length }}", {}),
     ("set_loop_persists_across_iterations", "{% for i in [1, 2, 3] %}{% if i == 1 %}{% set seen = 'one' %}{% endif %}{{ seen }},{% endfor %}", {}),
+    ("set_reads_outer_then_shadows", "{% set x = 0 %}{% for i in [1, 2] %}{% set x = x + 1 %}{{ x }}{% endfor %}{{ x }}", {}),
+    ("loop_var_visible_in_nested_if", "{% for i in [1, 2] %}{% if i == 2 %}{% set hit = loop.index %}{% endif %}{{ hit }}.{% endfor %}", {}),
+    ("outer_loop_via_set", "{% for a in [1, 2] %}{% set outer = loop %}{% for b in [1] %}{{ outer.index }}{{ loop.index }} {% endfor %}{% endfor %}", {}),
     # --- macros, call, filter blocks ---
     ("macro_defaults_kwargs", "{% macro tag(name, body='', close=true) %}<{{ name }}>{{ body }}{% if close %}</{{ name }}>{% endif %}{% endmacro %}{{ tag('a') }}{{ tag('b', 'x') }}{{ tag('c', close=false, body='y') }}", {}),
     ("macro_recursion", "{% macro fact(n) %}{% if n <= 1 %}1{% else %}{{ n }}*{{ fact(n - 1) }}{% endif %}{% endmacro %}{{ fact(4) }}", {}),

@@ -372,7 +372,7 @@ final class Filters {
     }
 
     /** {@code "%s: %d"|format(a, b)}: Python %-formatting for s, d, i, r, f and %%. */
-    private static String printf(String fmt, List<Object> args) {
+    static String printf(String fmt, List<Object> args) {
         StringBuilder sb = new StringBuilder();
         int next = 0;
         for (int i = 0; i < fmt.length(); i++) {
@@ -396,6 +396,7 @@ final class Filters {
                 default -> throw new TemplateRuntimeException("unsupported format character '" + conv + "'");
             }
         }
+        if (next < args.size()) throw new TemplateRuntimeException("not all arguments converted during string formatting");
         return sb.toString();
     }
 }

@@ -12,6 +12,9 @@ final class Operators {
         if (op.equals("~")) return Values.str(a) + Values.str(b);
         if (a instanceof Undefined u) throw u.fail();
         if (b instanceof Undefined u) throw u.fail();
+        if (op.equals("%") && a instanceof String fmt) {
+            return Filters.printf(fmt, b instanceof PyTuple t ? t : java.util.Collections.singletonList(b));
+        }
         return switch (op) {
             case "+" -> add(a, b);
             case "-" -> numeric(op, a, b);
