@@ -223,10 +223,45 @@ CASES = [
 ]
 
 
+def whitespace_fuzz(count, seed=4242):
+    """Random mixes of text (spaces, tabs, newlines) and tags with every whitespace marker: the
+    trim_blocks/lstrip_blocks/-/+ interplay is where hand-written cases miss corners."""
+    import random
+    rnd = random.Random(seed)
+    texts = ["", " ", "  ", "\t", "\n", "\n\n", " \n ", "x", " x ", "\n  x\n", "\t\n", "y\n  ", "\n \t"]
+
+    def tag(depth):
+        kind = rnd.choice(["if", "for", "out", "comment", "set"])
+        left = rnd.choice(["", "-", "+"] if kind != "out" else ["", "-"])
+        right = rnd.choice(["", "-", "+"] if kind not in ("out",) else ["", "-"])
+        if kind == "out":
+            return "{{" + left + " 'o' " + right + "}}"
+        if kind == "comment":
+            return "{#" + left + " c " + right + "#}"
+        if kind == "set":
+            return "{%" + left + " set v = 1 " + right + "%}"
+        inner = body(depth + 1)
+        l2, r2 = rnd.choice(["", "-", "+"]), rnd.choice(["", "-", "+"])
+        if kind == "if":
+            return "{%" + left + " if true " + right + "%}" + inner + "{%" + l2 + " endif " + r2 + "%}"
+        return "{%" + left + " for i in [1, 2] " + right + "%}" + inner + "{%" + l2 + " endfor " + r2 + "%}"
+
+    def body(depth):
+        parts = []
+        for _ in range(rnd.randint(1, 4)):
+            parts.append(rnd.choice(texts))
+            if rnd.random() < 0.7:
+                parts.append(tag(depth) if depth < 2 else "{{ 'o' }}")
+        parts.append(rnd.choice(texts))
+        return "".join(parts)
+
+    return [("ws_fuzz_%03d" % i, body(0), {}) for i in range(count)]
+
+
 def main():
     e = env()
     out = []
-    for name, template, context in CASES:
+    for name, template, context in CASES + whitespace_fuzz(300):
         case = {"name": name, "template": template, "context": context}
         try:
             case["expected"] = e.from_string(template).render(**context)
