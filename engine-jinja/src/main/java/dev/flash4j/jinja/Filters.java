@@ -20,7 +20,7 @@ final class Filters {
     private static final Pattern WORD_BEGINNING = Pattern.compile("([-\\s({\\[<]+)");
 
     /** Every filter name {@link #apply} knows; the parser rejects others, as Jinja does at compile time. */
-    static final java.util.Set<String> NAMES = java.util.Set.of("safe", "e", "escape", "forceescape", "string", "trim", "upper", "lower", "capitalize", "title", "replace", "length", "count", "list", "first", "last", "join", "default", "d", "tojson", "items", "dictsort", "map", "select", "reject", "selectattr", "rejectattr", "unique", "sort", "reverse", "abs", "round", "int", "float", "indent", "wordcount", "batch", "sum", "min", "max", "attr", "center", "format", "pprint");
+    static final java.util.Set<String> NAMES = java.util.Set.of("safe", "e", "escape", "forceescape", "string", "trim", "upper", "lower", "capitalize", "title", "replace", "length", "count", "list", "first", "last", "join", "default", "d", "tojson", "fromjson", "items", "dictsort", "map", "select", "reject", "selectattr", "rejectattr", "unique", "sort", "reverse", "abs", "round", "int", "float", "indent", "wordcount", "batch", "sum", "min", "max", "attr", "center", "format", "pprint");
 
     private final Interpreter interpreter;
 
@@ -61,6 +61,8 @@ final class Filters {
                 yield v instanceof Undefined || (bool && !Values.truthy(v)) ? fallback : v;
             }
             case "tojson" -> tojson(v, args, kw);
+            // not in Jinja or transformers; llama.cpp offers it and some GGUF templates (StepFun) call it
+            case "fromjson" -> fromjson(v);
             case "items" -> {
                 if (v instanceof Undefined) yield new ArrayList<>();
                 if (!(v instanceof Map<?, ?> m)) throw new TemplateRuntimeException("Can only get item pairs from a mapping.");
@@ -165,6 +167,18 @@ final class Filters {
             key = Values.str(seps.get(1));
         }
         return new PyJson(indentStr, item, key, ensureAscii, sortKeys).dumps(v);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+
+    private static Object fromjson(Object v) {
+        if (!(v instanceof String s)) throw new TemplateRuntimeException("fromjson expects a string, not " + Values.typeName(v));
+        try {
+            return Values.normalize(JSON.readValue(s, Object.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new TemplateRuntimeException("fromjson: invalid JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static Object dictsort(Object v, List<Object> args, Map<String, Object> kw) {

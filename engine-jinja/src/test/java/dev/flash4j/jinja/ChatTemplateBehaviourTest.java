@@ -52,6 +52,16 @@ class ChatTemplateBehaviourTest {
     }
 
     @Test
+    void fromjsonParsesStringArgumentsLikeLlamaCpp() {
+        // Not a Jinja or transformers filter: llama.cpp provides it and StepFun templates use it to
+        // turn tool-call arguments given as a JSON string into a mapping.
+        assertEquals("{'a': [1, 2.5], 'b': None} 2.5 True",
+                render("{% set v = s|fromjson %}{{ v }} {{ v.a[1] }} {{ v is mapping }}", Map.of("s", "{\"a\": [1, 2.5], \"b\": null}")));
+        TemplateRuntimeException e = assertThrows(TemplateRuntimeException.class, () -> render("{{ '{oops'|fromjson }}", Map.of()));
+        assertTrue(e.getMessage().startsWith("fromjson: invalid JSON"), e.getMessage());
+    }
+
+    @Test
     void generationBlockIsRenderedAsPlainBody() {
         assertEquals("<a>hi</a>", render("<a>{% generation %}{{ x }}{% endgeneration %}</a>", Map.of("x", "hi")));
     }
