@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
                 GenerateCommand.class,
                 MtpLogitsCommand.class,
                 TokenizeCommand.class,
+                TemplateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -34,6 +35,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (tests call this directly). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // '@FILE' is ours to interpret (e.g. template --messages @chat.json), not picocli's argument files
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("flash4j: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
