@@ -43,7 +43,11 @@ final class PreTokenizer {
             Matcher m = pattern.matcher(text).region(start, end);
             int pos = start;
             while (m.find()) {
-                if (m.end() == m.start()) continue; // empty matches split nothing
+                if (m.end() == m.start()) {
+                    // a zero-width match is a split point (superbpe's digit-grouping lookahead)
+                    if (m.start() > pos) { out.add(pos); out.add(m.start()); pos = m.start(); }
+                    continue;
+                }
                 if (m.start() > pos) { out.add(pos); out.add(m.start()); }
                 out.add(m.start());
                 out.add(m.end());
@@ -104,20 +108,27 @@ final class PreTokenizer {
     private final String name;
     private final List<Stage> stages;
     private final boolean ignoreMerges;
+    private final boolean addsBos;
 
-    private PreTokenizer(String name, boolean ignoreMerges, String... regexes) {
-        this(name, ignoreMerges, true, regexes);
+    /** Flag: a word that is a token is emitted whole (Hugging Face {@code ignore_merges}). */
+    private static final int IGNORE_MERGES = 1;
+    /** Flag: llama.cpp adds BOS by default for vocabularies with this pre-tokenizer. */
+    private static final int ADD_BOS = 2;
+
+    private PreTokenizer(String name, int flags, String... regexes) {
+        this(name, flags, true, regexes);
     }
 
-    private PreTokenizer(String name, boolean ignoreMerges, boolean handCoded, String... regexes) {
+    private PreTokenizer(String name, int flags, boolean handCoded, String... regexes) {
         this.name = name;
-        this.ignoreMerges = ignoreMerges;
+        this.ignoreMerges = (flags & IGNORE_MERGES) != 0;
+        this.addsBos = (flags & ADD_BOS) != 0;
         this.stages = java.util.Arrays.stream(regexes).map(r -> stage(r, handCoded)).toList();
     }
 
     /** A pre-tokenizer that runs the given regexes with Java's engine only (tests compare it to the hand-coded stages). */
     static PreTokenizer regexOnly(String... regexes) {
-        return new PreTokenizer("regex", false, false, regexes);
+        return new PreTokenizer("regex", 0, false, regexes);
     }
 
     private static Stage stage(String regex, boolean handCoded) {
@@ -134,6 +145,9 @@ final class PreTokenizer {
      */
     boolean ignoreMerges() { return ignoreMerges; }
 
+    /** Whether vocabularies with this pre-tokenizer add BOS when {@code add_bos_token} is absent. */
+    boolean addsBosByDefault() { return addsBos; }
+
     /**
      * The pre-tokenizer for a {@code tokenizer.ggml.pre} value (null or "default" means GPT-2's
      * regex). Unknown names fall back to GPT-2's regex with a warning.
@@ -143,24 +157,27 @@ final class PreTokenizer {
         return switch (n) {
             case "default", "gpt-2", "gpt2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v1-en", "jina-v2-es", "jina-v2-de",
                  "jina-v2-code", "roberta-bpe", "a.x-4.0", "mellum", "mpt", "olmo", "jais", "trillion", "granite-docling", "exaone4",
-                 "gpt-neox" -> new PreTokenizer(n, false, GPT2);
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2" -> new PreTokenizer(n, true, LLAMA3);
-            case "dbrx", "smaug-bpe", "chatglm-bpe", "glm4" -> new PreTokenizer(n, false, LLAMA3);
-            case "qwen2", "deepseek-r1-qwen", "kormo", "stablelm2", "megrez", "hunyuan", "grok-2" -> new PreTokenizer(n, false, QWEN2);
-            case "deepseek-llm" -> new PreTokenizer(n, false, "[\\r\\n]", DEEPSEEK_LLM_LETTERS, DEEPSEEK_LLM_PUNCT, "\\s+\\z", CJK_HANGUL, "\\p{N}+");
-            case "deepseek-coder" -> new PreTokenizer(n, false, "[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", CJK_HANGUL, "\\p{N}");
-            case "deepseek-v3", "step35", "hunyuan-dense" -> new PreTokenizer(n, false, "\\p{N}{1,3}", "[\\x{4E00}-\\x{9FA5}\\x{3040}-\\x{309F}\\x{30A0}-\\x{30FF}]+", DEEPSEEK3);
-            case "falcon" -> new PreTokenizer(n, false, "[\\p{P}\\$\\+<=>\\^~\\|`]+", GPT2, "[0-9][0-9][0-9]");
-            case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" -> new PreTokenizer(n, false, "\\p{N}", GPT2);
-            case "poro-chat", "bloom", "gpt3-finnish" -> new PreTokenizer(n, false, BLOOM);
-            case "viking" -> new PreTokenizer(n, false, BLOOM, "\\p{N}");
-            case "tekken" -> new PreTokenizer(n, true, TEKKEN);
-            case "gpt-4o", "llama4", "minimax-m2" -> new PreTokenizer(n, false, GPT4O);
-            case "seed-coder" -> new PreTokenizer(n, false, SEED_CODER);
-            case "bailingmoe", "bailingmoe2", "llada-moe" -> new PreTokenizer(n, false, BAILING);
+                 "gpt-neox" -> new PreTokenizer(n, 0, GPT2);
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2" -> new PreTokenizer(n, IGNORE_MERGES | ADD_BOS, LLAMA3);
+            case "dbrx", "smaug-bpe", "chatglm-bpe", "glm4" -> new PreTokenizer(n, 0, LLAMA3);
+            case "qwen2", "deepseek-r1-qwen", "kormo", "stablelm2", "megrez", "hunyuan", "grok-2" -> new PreTokenizer(n, 0, QWEN2);
+            case "deepseek-llm" -> new PreTokenizer(n, 0, "[\\r\\n]", DEEPSEEK_LLM_LETTERS, DEEPSEEK_LLM_PUNCT, "\\s+\\z", CJK_HANGUL, "\\p{N}+");
+            case "deepseek-coder" -> new PreTokenizer(n, 0, "[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", CJK_HANGUL, "\\p{N}");
+            case "deepseek-v3", "step35", "hunyuan-dense" -> new PreTokenizer(n, 0, "\\p{N}{1,3}", "[\\x{4E00}-\\x{9FA5}\\x{3040}-\\x{309F}\\x{30A0}-\\x{30FF}]+", DEEPSEEK3);
+            case "falcon" -> new PreTokenizer(n, 0, "[\\p{P}\\$\\+<=>\\^~\\|`]+", GPT2, "[0-9][0-9][0-9]");
+            case "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" -> new PreTokenizer(n, 0, "\\p{N}", GPT2);
+            case "poro-chat", "bloom", "gpt3-finnish" -> new PreTokenizer(n, 0, BLOOM);
+            case "viking" -> new PreTokenizer(n, 0, BLOOM, "\\p{N}");
+            case "tekken" -> new PreTokenizer(n, IGNORE_MERGES | ADD_BOS, TEKKEN);
+            case "gpt-4o", "llama4", "minimax-m2" -> new PreTokenizer(n, 0, GPT4O);
+            case "seed-coder" -> new PreTokenizer(n, 0, SEED_CODER);
+            case "superbpe" -> new PreTokenizer(n, 0, "\\p{N}+", "(?=(\\d{3})+(?!\\d))");
+            case "chameleon" -> new PreTokenizer(n, ADD_BOS, "<sentinel:[0-9]+>", "(IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z", "([\\t\\n]|    |  )",
+                    "\\p{N}", "[\\p{P}!-/:-@\\[-`{-~]", GPT2);
+            case "bailingmoe", "bailingmoe2", "llada-moe" -> new PreTokenizer(n, 0, BAILING);
             default -> {
                 LOG.log(System.Logger.Level.WARNING, "unknown pre-tokenizer ''{0}'', using the GPT-2 regex", pre);
-                yield new PreTokenizer("gpt-2", false, GPT2);
+                yield new PreTokenizer("gpt-2", 0, GPT2);
             }
         };
     }

@@ -52,7 +52,7 @@ public final class Tokenizer {
                 this.bpe = new BpeEncoder(vocab, m.getStrings(TokenizerKeys.MERGES), pre);
                 this.spm = null;
                 this.wordPiece = null;
-                this.addBos = m.getBool(TokenizerKeys.ADD_BOS, pre.ignoreMerges()); // llama.cpp: llama3-style vocabs add BOS
+                this.addBos = m.getBool(TokenizerKeys.ADD_BOS, pre.addsBosByDefault());
                 this.addSep = false;
                 this.addSpacePrefix = false; // llama.cpp ignores add_space_prefix for BPE vocabularies
             }

@@ -58,6 +58,12 @@ class PreTokenizerTest {
     }
 
     @Test
+    void zeroWidthMatchesAreSplitPoints() {
+        // superbpe groups digits in threes from the right with a lookahead that matches no text
+        assertEquals(List.of("1", "234", "567", " ab ", "123", "456"), split("superbpe", "1234567 ab 123456"));
+    }
+
+    @Test
     void unknownNamesFallBackToGpt2() {
         assertEquals("gpt-2", PreTokenizer.forName("no-such-pre-tokenizer").name());
         assertEquals("default", PreTokenizer.forName(null).name());
