@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--depth", paramLabel = "D", defaultValue = "0", description = "tokens of context fed (untimed) before every test (default ${DEFAULT-VALUE})")
     int depth;
 
-    @Option(names = "--batch-sizes", paramLabel = "N,N..", split = ",", description = "also time one pass of each many tokens, e.g. 1,2,4,8 (what verifying N speculated tokens costs)")
+    @Option(names = "--batch-sizes", paramLabel = "N", split = ",", description = "also time one pass of each many tokens, e.g. 1,2,4,8 (what verifying N speculated tokens costs)")
     List<Integer> batchSizes = new ArrayList<>();
 
     @Option(names = "--reps", paramLabel = "R", defaultValue = "3", description = "timed repetitions of every test (default ${DEFAULT-VALUE})")
@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         public CommandSpec transform(CommandSpec spec) {
             OptionSpec model = spec.findOption("--model");
             spec.remove(model);
-            spec.addOption(model.toBuilder().required(false).build());
+            spec.addOption(model.toBuilder().required(false).description("GGUF model (first shard of a split model); required unless --membw").build());
             return spec;
         }
     }
