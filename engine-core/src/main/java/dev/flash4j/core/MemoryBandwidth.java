@@ -22,6 +22,7 @@ import java.nio.ByteOrder;
 public final class MemoryBandwidth implements AutoCloseable {
     /** Bytes per parallel work item; a multiple of any vector size times the unroll. */
     public static final long CHUNK_BYTES = 1 << 20;
+    private static final long WARM_UP_NANOS = 500_000_000L;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -55,14 +56,24 @@ public final class MemoryBandwidth implements AutoCloseable {
      * sum keeps the reads from being optimized away and lets a test check that all of them happened.
      */
     public long sum(WorkerPool pool) {
-        long[] partial = new long[chunks]; // one slot per work item, indexed by its first chunk
-        pool.parallelFor(chunks, 1, (start, end) -> partial[start] = sumRange(start * CHUNK_BYTES, end * CHUNK_BYTES));
+        return sumChunks(pool, chunks);
+    }
+
+    /** The wrapping sum of the first {@code count} chunks. */
+    private long sumChunks(WorkerPool pool, int count) {
+        long[] partial = new long[count]; // one slot per work item, indexed by its first chunk
+        pool.parallelFor(count, 1, (start, end) -> {
+            long s = 0;
+            for (int c = start; c < end; c++) s += sumChunk(c * CHUNK_BYTES);
+            partial[start] = s;
+        });
         long total = 0;
         for (long p : partial) total += p;
         return total;
     }
 
-    private long sumRange(long from, long to) {
+    private long sumChunk(long from) {
+        long to = from + CHUNK_BYTES;
         int step = L.vectorByteSize();
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0; // four chains keep several loads in flight
         for (long off = from; off < to; off += 4L * step) {
@@ -89,9 +100,16 @@ public final class MemoryBandwidth implements AutoCloseable {
         }
     }
 
-    /** Reads the buffer {@code runs} times on {@code pool}, after one untimed read that warms the code and the page tables. */
+    /**
+     * Reads the buffer {@code runs} times on {@code pool}. First, untimed: the first chunks are read
+     * over and over for {@link #WARM_UP_NANOS} (interpreted Vector API code is a hundred times slower,
+     * and C2 compiles the loop in the background, competing for the cores), then the whole buffer
+     * once (page tables).
+     */
     public Result measure(WorkerPool pool, int runs) {
         if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, got " + runs);
+        long until = System.nanoTime() + WARM_UP_NANOS;
+        while (System.nanoTime() < until) sumChunks(pool, Math.min(chunks, 8 * pool.threads()));
         long check = sum(pool);
         if (check != expectedSum()) throw new IllegalStateException("memory bandwidth kernel read a wrong sum: " + check + " != " + expectedSum());
         double[] gbps = new double[runs];

@@ -28,8 +28,8 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model %s: %d threads, KV %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
-                model, options.threads(), kvName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
+        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
+                model, threads(options.threads()), kvName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
         sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));
         for (Test t : tests) {
             double mean = t.tokensPerSecond().mean();
@@ -86,6 +86,10 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     private String kvName() {
         return options.kvCacheType().name().toLowerCase(Locale.ROOT);
+    }
+
+    static String threads(int n) {
+        return n == 1 ? "1 thread" : n + " threads";
     }
 
     static String bytes(long n) {
