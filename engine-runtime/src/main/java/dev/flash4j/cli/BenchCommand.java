@@ -95,7 +95,9 @@ final class BenchCommand implements Callable<Integer> {
         if (run.model == null) throw new UserError("Missing required option: '--model=FILE' (or --membw for the memory bandwidth alone)");
         checkTests();
         int maxBatch = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-        ModelOptions options = run.toOptions(Math.addExact(depth, Math.max(Math.max(promptTokens, genTokens), maxBatch)));
+        long positions = (long) depth + Math.max(Math.max(promptTokens, genTokens), maxBatch); // the longest test's context
+        if (positions > Integer.MAX_VALUE) throw new UserError("--depth plus the longest test is " + positions + " positions, more than any context");
+        ModelOptions options = run.toOptions((int) positions);
 
         MemoryBandwidth.Result measured = bandwidth != null ? null : measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS);
         double gbps = bandwidth != null ? bandwidth : measured.best();

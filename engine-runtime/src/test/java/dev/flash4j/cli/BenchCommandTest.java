@@ -123,6 +123,7 @@ class BenchCommandTest {
         assertTrue(failing("bench", "--model", m, "--prompt-tokens", "-1").contains("--prompt-tokens"));
         assertTrue(failing("bench", "--model", m, "--gen-tokens", "-2").contains("--gen-tokens"));
         assertTrue(failing("bench", "--model", m, "--depth", "-1").contains("--depth"));
+        assertTrue(failing("bench", "--model", m, "--depth", String.valueOf(Integer.MAX_VALUE)).contains("--depth"));
         assertTrue(failing("bench", "--model", m, "--batch-sizes", "4,0").contains("--batch-sizes"));
         assertTrue(failing("bench", "--model", m, "--batch-sizes", "x").contains("x"));
         assertTrue(failing("bench", "--model", m, "--prompt-tokens", "0", "--gen-tokens", "0").contains("nothing to measure"));
