@@ -26,6 +26,8 @@ class BenchCommandTest {
         JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "8", "--gen-tokens", "4", "--reps", "1",
                 "--threads", "2", "--membw-mib", "8", "--json");
         assertEquals(MODEL.toString(), r.get("model").asText());
+        assertEquals(Runtime.getRuntime().availableProcessors(), r.get("available_processors").asInt());
+        assertTrue(r.get("java_version").asText().startsWith(String.valueOf(Runtime.version().feature())));
         assertEquals(2, r.get("threads").asInt());
         assertEquals("f16", r.get("kv_type").asText());
         assertEquals(0, r.get("depth").asInt());
