@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
                 MtpLogitsCommand.class,
                 TokenizeCommand.class,
                 TemplateCommand.class,
+                SynthCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
