@@ -3,6 +3,7 @@ package dev.flash4j.core;
 import dev.flash4j.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * value {@code d*sc[s] * q - dmin*m[s]}. The 4-bit {@code q}s come in 4 chunks of 32 bytes: chunk
  * {@code c} holds sub-block {@code 2c} in its low nibbles and sub-block {@code 2c+1} in its high ones.
  */
-final class Q4KFormat implements BlockFormat {
+final class Q4KFormat implements Q8DotFormat {
     static final int BLOCK = 256, BYTES = 144;
 
     @Override
@@ -76,5 +77,40 @@ final class Q4KFormat implements BlockFormat {
             }
         }
         return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dotQ8(MemorySegment src, long off, Q8Activations x, int xOff, int n) {
+        Q8Checks.check(x, xOff, n);
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDotQ8(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block against 8-bit activations: sub-block s meets activation block s exactly, so
+     * {@code sum (d*sc*q - dmin*m) * dx*qx = d*sc*dx * sum(q*qx) - dmin*m*dx * sum(qx)}, the last sum
+     * precomputed by {@link Q8Activations}.
+     */
+    private static float blockDotQ8(MemorySegment src, long p, Q8Activations x, int xi) {
+        int dd = Le.i32(src, p);
+        float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
+        int a0 = Le.i32(src, p + 4), a1 = Le.i32(src, p + 8), a2 = Le.i32(src, p + 12);
+        long scales = KScales.scales(a0, a1, a2), mins = KScales.mins(a0, a1, a2);
+        FloatVector acc = FloatVector.zero(Vec.F);
+        float minTerm = 0;
+        for (int sb = 0; sb < 8; sb++) {
+            int c = sb >> 1, shift = 4 * (sb & 1);
+            int xs = xi + 32 * sb;
+            float dx = x.d[xs / Q8Activations.BLOCK];
+            IntVector s = IntVector.zero(Vec.I);
+            for (int k = 0; k < 4; k++) {
+                ByteVector q = Vec.bytes8(src, p + 16 + 32 * c + 8 * k).lanewise(VectorOperators.LSHR, shift).and((byte) 0xF);
+                s = Vec.toInt(q).mul(Vec.q8(x.q, xs + 8 * k)).add(s);
+            }
+            acc = Vec.toFloat(s).fma(FloatVector.broadcast(Vec.F, d * ((scales >>> (8 * sb)) & 0xFF) * dx), acc);
+            minTerm += dmin * ((mins >>> (8 * sb)) & 0xFF) * dx * x.sums[xs / Q8Activations.BLOCK];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
     }
 }

@@ -37,6 +37,21 @@ final class Vec {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
     }
 
+    /** The 8 signed byte lanes of {@code b} as ints. */
+    static IntVector toInt(ByteVector b) {
+        return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** 8 activation quants of {@code q} from {@code off}, as ints. */
+    static IntVector q8(byte[] q, int off) {
+        return toInt(ByteVector.fromArray(B64, q, off));
+    }
+
+    /** The 8 int lanes of {@code v} as floats. */
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
+    }
+
     static FloatVector x(float[] x, int off) {
         return FloatVector.fromArray(F, x, off);
     }
