@@ -63,17 +63,14 @@ final class Q4KFormat implements Q8DotFormat {
             FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
             FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
             FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
-            for (int k = 0; k < 4; k += 2) {
-                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
-                int xl = xo + 64 * c + 8 * k;
-                accLo = Vec.toFloat(q0.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl), accLo);
-                accHi = Vec.toFloat(q1.and((byte) 0xF)).fma(d1, m1).fma(Vec.x(x, xl + 8), accHi);
-            }
-            for (int k = 0; k < 4; k += 2) {
-                ByteVector q0 = Vec.bytes8(src, p + 16 + 32 * c + 8 * k), q1 = Vec.bytes8(src, p + 24 + 32 * c + 8 * k);
-                int xl = xo + 64 * c + 32 + 8 * k;
-                accLo = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl), accLo);
-                accHi = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Vec.x(x, xl + 8), accHi);
+            for (int j = 0; j < 2; j++) { // low nibbles: sub-block 2c, high nibbles: 2c+1
+                FloatVector dj = j == 0 ? d1 : d2, mj = j == 0 ? m1 : m2;
+                for (int k = 0; k < 4; k += 2) {
+                    long qs = p + 16 + 32 * c + 8 * k;
+                    int xl = xo + 64 * c + 32 * j + 8 * k;
+                    accLo = Vec.toFloat(Vec.nibbles(src, qs, 4 * j)).fma(dj, mj).fma(Vec.x(x, xl), accLo);
+                    accHi = Vec.toFloat(Vec.nibbles(src, qs + 8, 4 * j)).fma(dj, mj).fma(Vec.x(x, xl + 8), accHi);
+                }
             }
         }
         return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
@@ -105,8 +102,7 @@ final class Q4KFormat implements Q8DotFormat {
             float dx = x.d[xs / Q8Activations.BLOCK];
             IntVector s = IntVector.zero(Vec.I);
             for (int k = 0; k < 4; k++) {
-                ByteVector q = Vec.bytes8(src, p + 16 + 32 * c + 8 * k).lanewise(VectorOperators.LSHR, shift).and((byte) 0xF);
-                s = Vec.toInt(q).mul(Vec.q8(x.q, xs + 8 * k)).add(s);
+                s = Vec.nibbles(src, p + 16 + 32 * c + 8 * k, shift).mul(Vec.q8(x.q, xs + 8 * k)).add(s);
             }
             acc = Vec.toFloat(s).fma(FloatVector.broadcast(Vec.F, d * ((scales >>> (8 * sb)) & 0xFF) * dx), acc);
             minTerm += dmin * ((mins >>> (8 * sb)) & 0xFF) * dx * x.sums[xs / Q8Activations.BLOCK];

@@ -39,11 +39,11 @@ final class Q4_0Format implements Q8DotFormat {
             long p = off + (long) b * BYTES;
             int xo = xOff + b * BLOCK;
             // bytes 0..7 hold values 0..7 (low nibbles) and 16..23 (high); bytes 8..15 values 8..15 and 24..31
-            ByteVector q0 = Vec.bytes8(src, p + 2), q1 = Vec.bytes8(src, p + 10);
-            FloatVector t0 = Vec.toFloat(q0.and((byte) 0xF).sub((byte) 8)).mul(Vec.x(x, xo));
-            FloatVector t1 = Vec.toFloat(q1.and((byte) 0xF).sub((byte) 8)).mul(Vec.x(x, xo + 8));
-            t0 = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(Vec.x(x, xo + 16), t0);
-            t1 = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(Vec.x(x, xo + 24), t1);
+            IntVector q0 = Vec.toInt(Vec.bytes8(src, p + 2)), q1 = Vec.toInt(Vec.bytes8(src, p + 10));
+            FloatVector t0 = Vec.toFloat(q0.and(0xF).sub(8)).mul(Vec.x(x, xo));
+            FloatVector t1 = Vec.toFloat(q1.and(0xF).sub(8)).mul(Vec.x(x, xo + 8));
+            t0 = Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8)).fma(Vec.x(x, xo + 16), t0);
+            t1 = Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8)).fma(Vec.x(x, xo + 24), t1);
             acc = t0.add(t1).fma(FloatVector.broadcast(Vec.F, Le.f16(src, p)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -58,9 +58,9 @@ final class Q4_0Format implements Q8DotFormat {
             int xi = xOff + b * BLOCK;
             IntVector s = IntVector.zero(Vec.I);
             for (int k = 0; k < 2; k++) {
-                ByteVector q = Vec.bytes8(src, p + 2 + 8 * k);
-                s = Vec.toInt(q.and((byte) 0xF).sub((byte) 8)).mul(Vec.q8(x.q, xi + 8 * k)).add(s);
-                s = Vec.toInt(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(Vec.q8(x.q, xi + 16 + 8 * k)).add(s);
+                IntVector q = Vec.toInt(Vec.bytes8(src, p + 2 + 8 * k));
+                s = q.and(0xF).sub(8).mul(Vec.q8(x.q, xi + 8 * k)).add(s);
+                s = q.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8).mul(Vec.q8(x.q, xi + 16 + 8 * k)).add(s);
             }
             acc = Vec.toFloat(s).fma(FloatVector.broadcast(Vec.F, Le.f16(src, p) * x.d[xi / BLOCK]), acc);
         }

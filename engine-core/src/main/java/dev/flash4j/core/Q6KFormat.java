@@ -69,11 +69,9 @@ final class Q6KFormat implements Q8DotFormat {
             int is = k >> 1;
             int xl = xo + 128 * half + 8 * k;
             for (int j = 0; j < 2; j++) {
-                ByteVector h = Vec.bytes8(src, qh).lanewise(VectorOperators.LSHR, 4 * j);
-                ByteVector a = Vec.bytes8(src, ql).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector c = Vec.bytes8(src, ql + 32).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector qa = a.or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector qc = c.or(h.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
+                IntVector h = Vec.toInt(Vec.bytes8(src, qh)).lanewise(VectorOperators.LSHR, 4 * j);
+                IntVector qa = Vec.nibbles(src, ql, 4 * j).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector qc = Vec.nibbles(src, ql + 32, 4 * j).or(h.and(0x0C).lanewise(VectorOperators.LSHL, 2)).sub(32);
                 float sa = d * (byte) (s8 >>> (8 * (is + 4 * j))), sc = d * (byte) (s8 >>> (8 * (is + 2 + 4 * j)));
                 acc0 = Vec.toFloat(qa).mul(sa).fma(Vec.x(x, xl + 64 * j), acc0);
                 acc1 = Vec.toFloat(qc).mul(sc).fma(Vec.x(x, xl + 32 + 64 * j), acc1);
@@ -105,16 +103,14 @@ final class Q6KFormat implements Q8DotFormat {
             int is = k >> 1;
             int xl = xi + 128 * half + 8 * k;
             for (int j = 0; j < 2; j++) {
-                ByteVector h = Vec.bytes8(src, qh).lanewise(VectorOperators.LSHR, 4 * j);
-                ByteVector a = Vec.bytes8(src, ql).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector c = Vec.bytes8(src, ql + 32).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector qa = a.or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector qc = c.or(h.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
+                IntVector h = Vec.toInt(Vec.bytes8(src, qh)).lanewise(VectorOperators.LSHR, 4 * j);
+                IntVector qa = Vec.nibbles(src, ql, 4 * j).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector qc = Vec.nibbles(src, ql + 32, 4 * j).or(h.and(0x0C).lanewise(VectorOperators.LSHL, 2)).sub(32);
                 int xa = xl + 64 * j, xc = xl + 32 + 64 * j;
                 float sa = d * (byte) (s8 >>> (8 * (is + 4 * j))) * x.d[xa / Q8Activations.BLOCK];
                 float sc = d * (byte) (s8 >>> (8 * (is + 2 + 4 * j))) * x.d[xc / Q8Activations.BLOCK];
-                acc0 = Vec.toFloat(Vec.toInt(qa).mul(Vec.q8(x.q, xa))).fma(FloatVector.broadcast(Vec.F, sa), acc0);
-                acc1 = Vec.toFloat(Vec.toInt(qc).mul(Vec.q8(x.q, xc))).fma(FloatVector.broadcast(Vec.F, sc), acc1);
+                acc0 = Vec.toFloat(qa.mul(Vec.q8(x.q, xa))).fma(FloatVector.broadcast(Vec.F, sa), acc0);
+                acc1 = Vec.toFloat(qc.mul(Vec.q8(x.q, xc))).fma(FloatVector.broadcast(Vec.F, sc), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);

@@ -37,6 +37,23 @@ final class Vec {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
     }
 
+    /*
+     * x86 has no byte-lane shifts: the Vector API emulates a byte shift by widening to shorts and
+     * narrowing back (several instructions). The kernels therefore widen quant bytes to int lanes
+     * first (one sign-extending move) and split nibbles and high bits with int shifts and masks
+     * (one instruction each); sign extension is harmless because every field is masked out.
+     */
+
+    /** The low nibbles of the 8 bytes at {@code off}, as ints 0..15. */
+    static IntVector lowNibbles(MemorySegment s, long off) {
+        return toInt(bytes8(s, off)).and(0xF);
+    }
+
+    /** Bits {@code shift .. shift+3} of the 8 bytes at {@code off}, as ints 0..15. */
+    static IntVector nibbles(MemorySegment s, long off, int shift) {
+        return toInt(bytes8(s, off)).lanewise(VectorOperators.LSHR, shift).and(0xF);
+    }
+
     /** The 8 signed byte lanes of {@code b} as ints. */
     static IntVector toInt(ByteVector b) {
         return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
