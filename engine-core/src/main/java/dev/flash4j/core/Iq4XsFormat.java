@@ -60,7 +60,7 @@ final class Iq4XsFormat implements BlockFormat {
      * helper sees 8-lane vectors from the other kernels, and a call site profiled with two vector
      * classes can keep C2 from intrinsifying the conversion here.
      */
-    private static FloatVector widen(ByteVector b) {
+    static FloatVector widen(ByteVector b) {
         return (FloatVector) b.convertShape(VectorOperators.B2F, Vec.F, 0);
     }
 

@@ -25,7 +25,15 @@ final class Vec {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** 0, 1, ..., 7: per-lane shift counts for picking bit (base + lane) out of a broadcast word. */
+    static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
+
     private Vec() {}
+
+    /** Bit {@code base + lane} of {@code bits} in each of the 8 lanes, moved to bit 4 (0 or 16). */
+    static IntVector fifthBits(int bits, int base) {
+        return IntVector.broadcast(I, bits >>> base).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4);
+    }
 
     /** 8 bytes at {@code off}. */
     static ByteVector bytes8(MemorySegment s, long off) {
