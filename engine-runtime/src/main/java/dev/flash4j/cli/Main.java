@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
                 TokenizeCommand.class,
                 TemplateCommand.class,
                 SynthCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
