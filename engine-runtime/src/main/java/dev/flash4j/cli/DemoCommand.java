@@ -61,8 +61,8 @@ final class DemoCommand implements Callable<Integer> {
             var c = m.config();
             out.printf("Model: %s — step35, %d layers (+%d MTP), hidden %d, %d experts (top %d), vocabulary %d, random weights%n",
                     model.getFileName(), c.layers(), c.mtpLayers(), c.embedding(), c.experts(), c.expertsUsed(), c.vocab());
-            out.printf("KV cache (%s, %d positions): %.1f MB; weights read per token: %.1f MB%n",
-                    options.kvCacheType().name().toLowerCase(), options.contextSize(), session.kvCacheBytes() / 1e6, m.weightBytesPerToken() / 1e6);
+            out.println(dev.flash4j.runtime.KvCacheCost.describe(c, options.kvCacheType(), options.contextSize(), options.batchSize()));
+            out.printf("Weights: %.1f MB mapped, %.1f MB read per generated token%n", m.file().tensorBytes() / 1e6, m.weightBytesPerToken() / 1e6);
             Tokenizer tok = Tokenizer.fromMetadata(m.file().metadata());
             int[] ids = tok.encode(prompt, true, false);
             out.println("Prompt: " + prompt + "  (" + ids.length + " tokens)");

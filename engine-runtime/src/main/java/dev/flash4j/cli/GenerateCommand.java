@@ -104,6 +104,7 @@ final class GenerateCommand implements Callable<Integer> {
                         drafting.totalDrafted(), drafting.totalAccepted(), levels, drafting.verifyPasses(), drafting.tokensPerPass());
             }
             if (stats) {
+                System.err.println("flash4j: " + dev.flash4j.runtime.KvCacheCost.describe(model.config(), model.options().kvCacheType(), model.options().contextSize(), model.options().batchSize()));
                 System.err.printf("flash4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s%n",
                         r.promptTokens(), r.prefillTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond());
             }
