@@ -13,6 +13,8 @@ package dev.flash4j.core;
  */
 public final class MatMul {
     private static final int ROW_GRAIN = 16;
+    /** From this many tokens on, rows are dequantized once and multiplied as floats ({@link TiledMatMul}). */
+    static final int TILED_MIN_BATCH = 8;
 
     /** The calling thread's reusable 8-bit activation buffer (grown on demand, no state between calls). */
     private static final ThreadLocal<Q8Activations[]> Q8_BUFFER = ThreadLocal.withInitial(() -> new Q8Activations[1]);
@@ -37,6 +39,12 @@ public final class MatMul {
     /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, activations as {@code p} says. */
     public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
+        if (batch >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+            int[] xOffs = new int[batch];
+            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
+            tiled(pool, w, x, xOffs, out, outOff, rows);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(batch * cols).quantize(x, 0, batch * cols);
             pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
@@ -62,6 +70,12 @@ public final class MatMul {
     /** {@link #matmulRows} with activations as {@code p} says. */
     public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
+        if (count >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+            int[] xOffs = new int[count];
+            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
+            tiled(pool, w, x, xOffs, out, 0, outStride);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(count * cols);
             a.quantizeRows(x, xStride, sel, count, cols);
@@ -78,6 +92,12 @@ public final class MatMul {
                 for (int i = 0; i < count; i++) out[i * outStride + r] = w.dotRow(r, x, sel[i] * xStride);
             }
         });
+    }
+
+    /** Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see {@link TiledMatMul}). */
+    private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
+        pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
+                TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
     }
 
     private static Q8Activations q8Buffer(int values) {
