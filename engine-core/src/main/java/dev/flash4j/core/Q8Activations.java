@@ -27,8 +27,15 @@ public final class Q8Activations {
     /** Quantizes {@code x[off .. off+n)} into this buffer ({@code n} a multiple of 32). */
     public Q8Activations quantize(float[] x, int off, int n) {
         if (n % BLOCK != 0 || n > q.length) throw new IllegalArgumentException(n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
-        for (int b = 0; b < n / BLOCK; b++) {
-            int xo = off + b * BLOCK;
+        quantizeBlocks(x, off, 0, n);
+        length = n;
+        return this;
+    }
+
+    /** Quantizes {@code x[off .. off+n)} into values {@code [to, to+n)} (all multiples of 32 but off). */
+    private void quantizeBlocks(float[] x, int off, int to, int n) {
+        for (int b = to / BLOCK; b < (to + n) / BLOCK; b++) {
+            int xo = off + b * BLOCK - to;
             float amax = 0;
             for (int j = 0; j < BLOCK; j++) amax = Math.max(amax, Math.abs(x[xo + j]));
             float scale = amax / 127;
@@ -42,9 +49,21 @@ public final class Q8Activations {
             d[b] = scale;
             sums[b] = sum;
         }
-        length = n;
+    }
+
+    /**
+     * Quantizes {@code count} vectors of {@code n} values, vector {@code i} read from
+     * {@code x[sel[i] * stride ..]}, into consecutive runs {@code [i*n, (i+1)*n)} of this buffer.
+     */
+    public Q8Activations quantizeRows(float[] x, int stride, int[] sel, int count, int n) {
+        if (n % BLOCK != 0 || (long) n * count > q.length) throw new IllegalArgumentException(count + " x " + n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
+        for (int i = 0; i < count; i++) quantizeBlocks(x, sel[i] * stride, i * n, n);
+        length = n * count;
         return this;
     }
+
+    /** Values this buffer holds at most. */
+    public int capacity() { return q.length; }
 
     /** Number of quantized values. */
     public int length() { return length; }

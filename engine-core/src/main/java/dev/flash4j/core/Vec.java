@@ -109,13 +109,18 @@ final class Vec {
 
     /** Plain vector dot of {@code w[0..n)} and {@code x[xOff..xOff+n)}; n a multiple of 8. */
     static float dot(float[] w, float[] x, int xOff, int n) {
+        return dot(w, 0, x, xOff, n);
+    }
+
+    /** Plain vector dot of {@code w[wOff..wOff+n)} and {@code x[xOff..xOff+n)}; n a multiple of 8. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 16 <= n; i += 16) {
-            a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
-            a1 = FloatVector.fromArray(F, w, i + 8).fma(x(x, xOff + i + 8), a1);
+            a0 = FloatVector.fromArray(F, w, wOff + i).fma(x(x, xOff + i), a0);
+            a1 = FloatVector.fromArray(F, w, wOff + i + 8).fma(x(x, xOff + i + 8), a1);
         }
-        for (; i < n; i += 8) a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
+        for (; i < n; i += 8) a0 = FloatVector.fromArray(F, w, wOff + i).fma(x(x, xOff + i), a0);
         return a0.add(a1).reduceLanes(VectorOperators.ADD);
     }
 }
