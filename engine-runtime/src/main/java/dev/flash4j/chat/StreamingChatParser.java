@@ -291,14 +291,19 @@ public final class StreamingChatParser {
         int nameStart = pos + tag.length();
         int len = input.length();
         int end = nameStart;
-        while (end < len && end - nameStart <= MAX_NAME_LENGTH) {
+        boolean tooLong = false;
+        while (end < len) {
             char c = input.charAt(end);
             if (c == '>' || c == '<' || c == '\n') break;
+            if (end - nameStart == MAX_NAME_LENGTH) {
+                tooLong = true;
+                break;
+            }
             end++;
         }
         if (end == len) return false; // name not finished yet
         String name = input.substring(nameStart, end).strip();
-        if (input.charAt(end) != '>' || name.isEmpty()) {
+        if (tooLong || input.charAt(end) != '>' || name.isEmpty()) {
             becomeMalformed();
             return true;
         }

@@ -1,0 +1,160 @@
+package dev.flash4j.chat;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static dev.flash4j.chat.ChatTestSupport.TOOLS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Broken or unfinished outputs are repaired, flagged and never lost. */
+class MalformedOutputTest {
+
+    private final ChatOutputParser parser = new ChatOutputParser(TOOLS, false);
+
+    @Test
+    void unclosedThinkMakesEverythingReasoning() {
+        ParsedMessage m = parser.parse("<think>\nunfinished reasoning that never ends <tool_call>\n<function=x>");
+        assertEquals("unfinished reasoning that never ends <tool_call>\n<function=x>", m.reasoning());
+        assertEquals("", m.content());
+        assertEquals(List.of(), m.toolCalls());
+        assertTrue(m.reasoningIncomplete());
+        assertEquals(Set.of(ParseWarning.REASONING_UNCLOSED), m.warnings());
+    }
+
+    @Test
+    void outputEndingInsideAValueIsAnIncompleteCallWithItsRawText() {
+        String out = "Answer first.\n<tool_call>\n<function=get_weather>\n<parameter=days>\n2\n</parameter>\n<parameter=city>\nRo";
+        ParsedMessage m = parser.parse(out);
+        assertEquals("Answer first.", m.content());
+        assertEquals(1, m.toolCalls().size());
+        ToolCall call = m.toolCalls().getFirst();
+        assertFalse(call.complete());
+        assertEquals("get_weather", call.name());
+        assertEquals("{\"days\":2}", call.argumentsJson(), "finished arguments are kept, the cut one is only in raw");
+        assertEquals(out.substring(out.indexOf("<tool_call>")), call.raw());
+        assertEquals(Set.of(ParseWarning.TOOL_CALL_UNCLOSED), m.warnings());
+    }
+
+    @Test
+    void outputEndingBeforeTheFunctionNameKeepsTheTextAsContent() {
+        ParsedMessage m = parser.parse("Hi <tool_call>\n<functi");
+        assertEquals("Hi <tool_call>\n<functi", m.content());
+        assertEquals(List.of(), m.toolCalls());
+        assertEquals(Set.of(ParseWarning.TOOL_CALL_UNCLOSED), m.warnings());
+    }
+
+    @Test
+    void garbageInsideToolCallIsContentWithAWarning() {
+        ParsedMessage m = parser.parse("Before <tool_call>\nnot a call at all\n</tool_call> after </think> end");
+        assertEquals("Before <tool_call>\nnot a call at all\n</tool_call> after  end", m.content());
+        assertEquals(List.of(), m.toolCalls());
+        assertEquals(Set.of(ParseWarning.MALFORMED_TOOL_CALL, ParseWarning.STRAY_THINK_END), m.warnings());
+    }
+
+    @Test
+    void garbageAfterTheCallStartedWithdrawsItAndTheNextCallReusesTheIndex() {
+        String broken = "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\noops\n</function>\n</tool_call>";
+        String good = "<tool_call>\n<function=search>\n<parameter=limit>\n5\n</parameter>\n</function>\n</tool_call>";
+        EventRecorder r = ChatTestSupport.streamWhole(parser, broken + "\n" + good);
+        assertEquals(List.of(
+                "start 0 get_weather", "argument 0 city=\"Paris\"", "discard 0",
+                "warning MALFORMED_TOOL_CALL", "content: " + broken,
+                "start 0 search", "argument 0 limit=5",
+                "end 0 " + new ToolCall("search", java.util.Map.of("limit", com.fasterxml.jackson.databind.node.IntNode.valueOf(5)), true,
+                        good.substring(0, good.length() - "\n</tool_call>".length()))),
+                r.events);
+    }
+
+    @Test
+    void jsonInsideToolCallIsAcceptedAsACall() {
+        ParsedMessage m = parser.parse("Text <tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\", \"days\": 2}}\n</tool_call> after");
+        assertEquals("Text  after", m.content());
+        assertEquals(1, m.toolCalls().size());
+        assertEquals("get_weather", m.toolCalls().getFirst().name());
+        assertEquals("{\"city\":\"Oslo\",\"days\":2}", m.toolCalls().getFirst().argumentsJson());
+        assertEquals(Set.of(ParseWarning.JSON_TOOL_CALL), m.warnings());
+        ParsedMessage stringArgs = parser.parse("<tool_call>{\"name\": \"f\", \"arguments\": \"{\\\"a\\\": true}\"}</tool_call>");
+        assertEquals("{\"a\":true}", stringArgs.toolCalls().getFirst().argumentsJson());
+    }
+
+    @Test
+    void missingParameterEndIsToleratedAtFunctionEnd() {
+        ParsedMessage m = parser.parse("<tool_call>\n<function=f>\n<parameter=a>\nx\n</function>\n</tool_call>");
+        assertEquals(1, m.toolCalls().size());
+        assertEquals("x", m.toolCalls().getFirst().arguments().get("a").textValue());
+        assertTrue(m.toolCalls().getFirst().complete());
+        assertEquals(Set.of(ParseWarning.PARAMETER_END_MISSING), m.warnings());
+    }
+
+    @Test
+    void missingFunctionEndIsToleratedAtToolCallEnd() {
+        ParsedMessage m = parser.parse("<tool_call>\n<function=f>\n<parameter=a>\nx\n</parameter>\n</tool_call>\nok");
+        assertEquals("x", m.toolCalls().getFirst().arguments().get("a").textValue());
+        assertEquals("ok", m.content());
+        assertEquals(Set.of(ParseWarning.FUNCTION_END_MISSING), m.warnings());
+
+        ParsedMessage both = parser.parse("<tool_call>\n<function=f>\n<parameter=a>\nx\n</tool_call>");
+        assertEquals("x", both.toolCalls().getFirst().arguments().get("a").textValue());
+        assertEquals(Set.of(ParseWarning.PARAMETER_END_MISSING, ParseWarning.FUNCTION_END_MISSING), both.warnings());
+    }
+
+    @Test
+    void missingToolCallEndAtTheEndKeepsTheCompleteCall() {
+        ParsedMessage m = parser.parse("<tool_call>\n<function=f>\n</function>\n</tool_");
+        assertEquals(1, m.toolCalls().size());
+        assertTrue(m.toolCalls().getFirst().complete());
+        assertEquals("", m.content());
+        assertEquals(Set.of(ParseWarning.TOOL_CALL_END_MISSING), m.warnings());
+    }
+
+    @Test
+    void textAfterFunctionWithoutToolCallEndBecomesContent() {
+        ParsedMessage m = parser.parse("<tool_call>\n<function=f>\n</function>\nThe answer is 4.");
+        assertEquals(List.of("f"), m.toolCalls().stream().map(ToolCall::name).toList());
+        assertEquals("The answer is 4.", m.content());
+        assertEquals(Set.of(ParseWarning.MALFORMED_TOOL_CALL), m.warnings());
+    }
+
+    @Test
+    void aNewToolCallInsideABrokenOneIsReadNormally() {
+        ParsedMessage m = parser.parse("<tool_call>\nbroken\n<tool_call>\n<function=f>\n</function>\n</tool_call>");
+        assertEquals("<tool_call>\nbroken", m.content());
+        assertEquals(List.of("f"), m.toolCalls().stream().map(ToolCall::name).toList());
+        assertEquals(Set.of(ParseWarning.MALFORMED_TOOL_CALL), m.warnings());
+    }
+
+    @Test
+    void badFunctionNamesMakeTheCallMalformed() {
+        String tooLong = "n".repeat(StreamingChatParser.MAX_NAME_LENGTH + 1);
+        for (String out : List.of(
+                "<tool_call>\n<function=>\n</function>\n</tool_call>",
+                "<tool_call>\n<function=get\nweather>\n</function>\n</tool_call>",
+                "<tool_call>\n<function=" + tooLong + ">\n</function>\n</tool_call>",
+                "<tool_call>\n<function=f>\n<parameter=a<b>\n1\n</parameter>\n</function>\n</tool_call>")) {
+            ParsedMessage m = parser.parse(out);
+            assertEquals(out, m.content(), "raw text kept as content");
+            assertEquals(List.of(), m.toolCalls());
+            assertEquals(Set.of(ParseWarning.MALFORMED_TOOL_CALL), m.warnings());
+        }
+        String longestName = "n".repeat(StreamingChatParser.MAX_NAME_LENGTH);
+        assertEquals(longestName, parser.parse("<tool_call><function=" + longestName + "></function></tool_call>").toolCalls().getFirst().name());
+    }
+
+    @Test
+    void strayEndTagsOutsideTheirBlocks() {
+        ParsedMessage m = parser.parse("abc</think>def </tool_call> </parameter> </function>");
+        assertEquals("abcdef </tool_call> </parameter> </function>", m.content());
+        assertEquals(Set.of(ParseWarning.STRAY_THINK_END), m.warnings());
+    }
+
+    @Test
+    void argumentNotFittingItsTypeIsFlagged() {
+        ParsedMessage m = parser.parse("<tool_call>\n<function=get_weather>\n<parameter=days>\nthree\n</parameter>\n</function>\n</tool_call>");
+        assertEquals("three", m.toolCalls().getFirst().arguments().get("days").textValue());
+        assertEquals(Set.of(ParseWarning.ARGUMENT_TYPE_MISMATCH), m.warnings());
+    }
+}
