@@ -11,15 +11,24 @@ public final class ChatOutputParser {
 
     private final ToolSchemas schemas;
     private final boolean startInReasoning;
+    private final boolean toolCallEndsReasoning;
 
     /**
-     * @param schemas          argument types of the offered tools ({@link ToolSchemas#none()} if none)
-     * @param startInReasoning true when the generation prompt ends with {@code <think>}, as Step 3.5
-     *                         Flash's template usually renders it: the output then starts as reasoning
+     * @param schemas               argument types of the offered tools ({@link ToolSchemas#none()} if none)
+     * @param startInReasoning      true when the generation prompt ends with {@code <think>}, as Step 3.5
+     *                              Flash's template usually renders it: the output then starts as reasoning
+     * @param toolCallEndsReasoning true to let a {@code <tool_call>} inside reasoning end it (Step models
+     *                              sometimes call tools without writing {@code </think>} first)
      */
-    public ChatOutputParser(ToolSchemas schemas, boolean startInReasoning) {
+    public ChatOutputParser(ToolSchemas schemas, boolean startInReasoning, boolean toolCallEndsReasoning) {
         this.schemas = Objects.requireNonNull(schemas, "schemas");
         this.startInReasoning = startInReasoning;
+        this.toolCallEndsReasoning = toolCallEndsReasoning;
+    }
+
+    /** With {@code toolCallEndsReasoning} on. */
+    public ChatOutputParser(ToolSchemas schemas, boolean startInReasoning) {
+        this(schemas, startInReasoning, true);
     }
 
     /**
@@ -32,7 +41,7 @@ public final class ChatOutputParser {
     }
 
     public StreamingChatParser stream(ChatOutputListener listener) {
-        return new StreamingChatParser(schemas, startInReasoning, Objects.requireNonNull(listener, "listener"));
+        return new StreamingChatParser(schemas, startInReasoning, toolCallEndsReasoning, Objects.requireNonNull(listener, "listener"));
     }
 
     /** Parses a complete output. Never throws on any text. */

@@ -7,6 +7,8 @@ package dev.flash4j.chat;
 public enum ParseWarning {
     /** The output ended inside {@code <think>}: everything after it is reasoning. */
     REASONING_UNCLOSED,
+    /** A {@code <tool_call>} appeared inside reasoning and ended it (only with that option on). */
+    REASONING_ENDED_BY_TOOL_CALL,
     /** A {@code </think>} appeared outside reasoning; it was dropped (the text before it stayed content). */
     STRAY_THINK_END,
     /** The output ended inside a tool call; the call is reported incomplete with its raw text. */

@@ -44,6 +44,7 @@ public final class StreamingChatParser {
 
     private static final String[] CONTENT_TAGS = {THINK, THINK_END, CALL};
     private static final String[] REASONING_TAGS = {THINK_END, THINK};
+    private static final String[] REASONING_OR_CALL_TAGS = {THINK_END, THINK, CALL};
     private static final String[] VALUE_TAGS = {PARAMETER_END, FUNCTION_END, CALL_END};
     private static final String[] MALFORMED_TAGS = {CALL_END, CALL};
     private static final String[] OPEN_TAGS = {FUNCTION};
@@ -69,6 +70,7 @@ public final class StreamingChatParser {
     }
 
     private final ToolSchemas schemas;
+    private final String[] reasoningTags;
     private final ChatOutputListener listener;
     private final TrimmedChannel reasoning;
     private final TrimmedChannel content;
@@ -96,12 +98,17 @@ public final class StreamingChatParser {
     private String scanTag;
 
     /**
-     * @param schemas          argument types of the offered tools
-     * @param startInReasoning true when the prompt already opened {@code <think>} (the model's output starts inside reasoning)
-     * @param listener         receives the events
+     * @param schemas               argument types of the offered tools
+     * @param startInReasoning      true when the prompt already opened {@code <think>} (the model's output starts inside reasoning)
+     * @param toolCallEndsReasoning true to treat {@code <tool_call>} inside reasoning as the end of the
+     *                              reasoning (Step models sometimes call a tool without closing {@code </think>});
+     *                              false to keep everything up to {@code </think>} as reasoning
+     * @param listener              receives the events
      */
-    public StreamingChatParser(ToolSchemas schemas, boolean startInReasoning, ChatOutputListener listener) {
+    public StreamingChatParser(ToolSchemas schemas, boolean startInReasoning, boolean toolCallEndsReasoning,
+                               ChatOutputListener listener) {
         this.schemas = schemas;
+        this.reasoningTags = toolCallEndsReasoning ? REASONING_OR_CALL_TAGS : REASONING_TAGS;
         this.listener = listener;
         this.reasoning = new TrimmedChannel(listener::onReasoning);
         this.content = new TrimmedChannel(listener::onContent);
@@ -189,13 +196,21 @@ public final class StreamingChatParser {
     }
 
     private boolean reasoningStep(boolean atEnd) {
-        scan(REASONING_TAGS, atEnd);
+        scan(reasoningTags, atEnd);
         if (scanAt > pos) reasoning.append(input, pos, scanAt);
         pos = scanAt;
         if (scanTag == null) return false;
         pos += scanTag.length();
-        // a repeated <think> (the prompt opened one and the model wrote another) is dropped
-        if (scanTag.equals(THINK_END)) state = State.CONTENT;
+        switch (scanTag) {
+            case THINK_END -> state = State.CONTENT;
+            case CALL -> {
+                warn(ParseWarning.REASONING_ENDED_BY_TOOL_CALL);
+                startCall();
+            }
+            default -> {
+                // a repeated <think> (the prompt opened one and the model wrote another) is dropped
+            }
+        }
         return true;
     }
 

@@ -34,7 +34,7 @@ class ChatOutputFuzzTest {
     @Test
     void randomAndMangledOutputsNeverThrowAndStreamEqualsOneShot() {
         Random random = new Random(SEED);
-        List<ChatOutputParser> parsers = List.of(new ChatOutputParser(TOOLS, true), new ChatOutputParser(TOOLS, false),
+        List<ChatOutputParser> parsers = List.of(new ChatOutputParser(TOOLS, true), new ChatOutputParser(TOOLS, false), new ChatOutputParser(TOOLS, true, false),
                 new ChatOutputParser(ToolSchemas.none(), false));
         int withCalls = 0, malformed = 0, incomplete = 0;
         for (int n = 0; n < CASES; n++) {

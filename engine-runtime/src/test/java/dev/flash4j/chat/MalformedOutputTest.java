@@ -17,12 +17,28 @@ class MalformedOutputTest {
 
     @Test
     void unclosedThinkMakesEverythingReasoning() {
-        ParsedMessage m = parser.parse("<think>\nunfinished reasoning that never ends <tool_call>\n<function=x>");
-        assertEquals("unfinished reasoning that never ends <tool_call>\n<function=x>", m.reasoning());
+        ParsedMessage m = parser.parse("<think>\nStill weighing options: a < b, and </thin is no tag.\n");
+        assertEquals("Still weighing options: a < b, and </thin is no tag.", m.reasoning());
         assertEquals("", m.content());
-        assertEquals(List.of(), m.toolCalls());
         assertTrue(m.reasoningIncomplete());
         assertEquals(Set.of(ParseWarning.REASONING_UNCLOSED), m.warnings());
+    }
+
+    @Test
+    void toolCallInsideUnclosedReasoningEndsItByDefault() {
+        String out = "<think>\nI need the weather <tool_call>\n<function=get_weather>\n<parameter=city>\nLima\n</parameter>\n</function>\n</tool_call>";
+        ParsedMessage m = parser.parse(out);
+        assertEquals("I need the weather", m.reasoning());
+        assertEquals("", m.content());
+        assertEquals("{\"city\":\"Lima\"}", m.toolCalls().getFirst().argumentsJson());
+        assertFalse(m.reasoningIncomplete());
+        assertEquals(Set.of(ParseWarning.REASONING_ENDED_BY_TOOL_CALL), m.warnings());
+
+        ParsedMessage strict = new ChatOutputParser(TOOLS, false, false).parse(out);
+        assertEquals(out.substring("<think>\n".length()), strict.reasoning(), "with the option off everything stays reasoning");
+        assertEquals(List.of(), strict.toolCalls());
+        assertTrue(strict.reasoningIncomplete());
+        assertEquals(Set.of(ParseWarning.REASONING_UNCLOSED), strict.warnings());
     }
 
     @Test

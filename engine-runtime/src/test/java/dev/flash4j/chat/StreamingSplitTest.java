@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamingSplitTest {
 
     private static final List<ChatOutputParser> PARSERS = List.of(
-            new ChatOutputParser(TOOLS, true), new ChatOutputParser(TOOLS, false));
+            new ChatOutputParser(TOOLS, true), new ChatOutputParser(TOOLS, false), new ChatOutputParser(TOOLS, true, false));
 
     @Test
     void everySingleCutGivesTheSameEvents() {
