@@ -47,6 +47,7 @@ public final class StreamingChatParser {
     private static final String[] REASONING_OR_CALL_TAGS = {THINK_END, THINK, CALL};
     private static final String[] VALUE_TAGS = {PARAMETER_END, FUNCTION_END, CALL_END};
     private static final String[] MALFORMED_TAGS = {CALL_END, CALL};
+    private static final String[] MALFORMED_IN_REASONING_TAGS = {CALL_END, CALL, THINK_END};
     private static final String[] OPEN_TAGS = {FUNCTION};
     private static final String[] BODY_TAGS = {PARAMETER, FUNCTION_END, CALL_END};
     private static final String[] CLOSE_TAGS = {CALL_END, FUNCTION};
@@ -85,6 +86,11 @@ public final class StreamingChatParser {
     private int callIndex;
     /** Raw text of the call (or malformed block) being read. */
     private final StringBuilder callRaw = new StringBuilder();
+    /**
+     * The current block began inside reasoning. If it turns out not to be a call (prose about the
+     * syntax), its text goes back to the reasoning and reasoning goes on.
+     */
+    private boolean callFromReasoning;
     /** Where the body after {@code <tool_call>} starts in callRaw while no function tag was seen; else -1. */
     private int jsonBodyStart = -1;
     /** Name of the current call once its function tag is read and it was announced; else null. */
@@ -151,16 +157,23 @@ public final class StreamingChatParser {
         switch (state) {
             case REASONING -> warn(ParseWarning.REASONING_UNCLOSED);
             case CALL_OPEN -> {
-                // no function name yet: nothing to call, keep the text as content
-                warn(ParseWarning.TOOL_CALL_UNCLOSED);
-                content.append(callRaw);
+                // no function name yet: nothing to call, the text stays where the block began
+                if (callFromReasoning) {
+                    reasoning.append(callRaw);
+                    warn(ParseWarning.REASONING_UNCLOSED);
+                } else {
+                    content.append(callRaw);
+                    warn(ParseWarning.TOOL_CALL_UNCLOSED);
+                }
             }
             case CALL_BODY, PARAMETER_VALUE -> {
                 warn(ParseWarning.TOOL_CALL_UNCLOSED);
                 endCall(false);
             }
             case CALL_CLOSE -> warn(ParseWarning.TOOL_CALL_END_MISSING);
-            case MALFORMED -> resolveMalformed(false);
+            case MALFORMED -> {
+                if (!resolveMalformed(false) && callFromReasoning) warn(ParseWarning.REASONING_UNCLOSED);
+            }
             default -> {
             }
         }
@@ -190,7 +203,7 @@ public final class StreamingChatParser {
         switch (scanTag) {
             case THINK -> state = State.REASONING;
             case THINK_END -> warn(ParseWarning.STRAY_THINK_END);
-            default -> startCall();
+            default -> startCall(false);
         }
         return true;
     }
@@ -203,10 +216,7 @@ public final class StreamingChatParser {
         pos += scanTag.length();
         switch (scanTag) {
             case THINK_END -> state = State.CONTENT;
-            case CALL -> {
-                warn(ParseWarning.REASONING_ENDED_BY_TOOL_CALL);
-                startCall();
-            }
+            case CALL -> startCall(true);
             default -> {
                 // a repeated <think> (the prompt opened one and the model wrote another) is dropped
             }
@@ -241,19 +251,28 @@ public final class StreamingChatParser {
     }
 
     private boolean malformedStep(boolean atEnd) {
-        scan(MALFORMED_TAGS, atEnd);
+        scan(callFromReasoning ? MALFORMED_IN_REASONING_TAGS : MALFORMED_TAGS, atEnd);
         callRaw.append(input, pos, scanAt);
         pos = scanAt;
         if (scanTag == null) return false;
         pos += scanTag.length();
-        if (scanTag.equals(CALL_END)) {
-            callRaw.append(CALL_END);
-            resolveMalformed(true);
-            state = State.CONTENT;
-        } else {
-            // a new <tool_call> inside a broken one: the broken part ends here, the new call is read normally
-            resolveMalformed(false);
-            startCall();
+        switch (scanTag) {
+            case CALL_END -> {
+                callRaw.append(CALL_END);
+                boolean call = resolveMalformed(true);
+                state = callFromReasoning && !call ? State.REASONING : State.CONTENT;
+            }
+            case THINK_END -> {
+                // prose inside reasoning that mentioned <tool_call>; reasoning ends here
+                reasoning.append(callRaw);
+                callRaw.setLength(0);
+                state = State.CONTENT;
+            }
+            default -> {
+                // a new <tool_call> inside a broken one: the broken part ends here, the new call is read normally
+                boolean call = resolveMalformed(false);
+                startCall(callFromReasoning && !call);
+            }
         }
         return true;
     }
@@ -341,7 +360,8 @@ public final class StreamingChatParser {
         return true;
     }
 
-    private void startCall() {
+    private void startCall(boolean fromReasoning) {
+        callFromReasoning = fromReasoning;
         callRaw.setLength(0);
         callRaw.append(CALL);
         jsonBodyStart = callRaw.length();
@@ -357,6 +377,7 @@ public final class StreamingChatParser {
     }
 
     private void endCall(boolean complete) {
+        if (callFromReasoning) warn(ParseWarning.REASONING_ENDED_BY_TOOL_CALL);
         ToolCall call = new ToolCall(callName, callArguments, complete, callRaw.toString());
         listener.onToolCallEnd(callIndex++, call);
         callName = null;
@@ -372,8 +393,11 @@ public final class StreamingChatParser {
         state = State.MALFORMED;
     }
 
-    /** A malformed block ended: a JSON call if it holds one, else its raw text becomes content. */
-    private void resolveMalformed(boolean closed) {
+    /**
+     * A malformed block ended: a JSON call if it holds one (returns true), else its raw text goes back
+     * to where the block began, content or reasoning (returns false).
+     */
+    private boolean resolveMalformed(boolean closed) {
         if (jsonBodyStart >= 0) {
             int bodyEnd = callRaw.length() - (closed ? CALL_END.length() : 0);
             Optional<JsonToolCall> json = JsonToolCall.read(callRaw.substring(jsonBodyStart, bodyEnd));
@@ -389,13 +413,18 @@ public final class StreamingChatParser {
                 });
                 endCall(true);
                 jsonBodyStart = -1;
-                return;
+                return true;
             }
         }
-        warn(ParseWarning.MALFORMED_TOOL_CALL);
-        content.append(callRaw);
+        if (callFromReasoning) {
+            reasoning.append(callRaw);
+        } else {
+            warn(ParseWarning.MALFORMED_TOOL_CALL);
+            content.append(callRaw);
+        }
         callRaw.setLength(0);
         jsonBodyStart = -1;
+        return false;
     }
 
     private void warn(ParseWarning warning) {

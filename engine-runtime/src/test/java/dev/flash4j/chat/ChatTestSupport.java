@@ -111,7 +111,8 @@ final class ChatTestSupport {
             "<think>\nunfinished reasoning that never ends <tool_call>\n<function=x>",
             "Answer first.\n<tool_call>\n<function=get_weather>\n<parameter=city>\nRo",
             "Text <tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call> after",
-            "Before <tool_call>\nnot a call at all\n</tool_call> after </think> end");
+            "Before <tool_call>\nnot a call at all\n</tool_call> after </think> end",
+            "<think>\nThe format uses <tool_call> blocks; I'd write <tool_call><function=x> like that.\n</think>\nHello <tool_call><function=f></function>\nmore");
 
     /** Feeds {@code text} cut at the given ascending positions and returns the recorded events. */
     static EventRecorder streamWithCuts(ChatOutputParser parser, String text, int... cuts) {

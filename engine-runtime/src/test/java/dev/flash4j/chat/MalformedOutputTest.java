@@ -42,6 +42,30 @@ class MalformedOutputTest {
     }
 
     @Test
+    void toolCallSyntaxMentionedInReasoningStaysReasoning() {
+        ParsedMessage prose = parser.parse("<think>\nThe format uses <tool_call> blocks; I will answer directly.\n</think>\nHello");
+        assertEquals("The format uses <tool_call> blocks; I will answer directly.", prose.reasoning());
+        assertEquals("Hello", prose.content());
+        assertEquals(Set.of(), prose.warnings());
+
+        String started = "<think>I'd write <tool_call><function=x> like that</think>answer";
+        EventRecorder r = ChatTestSupport.streamWhole(parser, started);
+        assertEquals(List.of("reasoning: I'd write", "start 0 x", "discard 0", "reasoning:  <tool_call><function=x> like that", "content: answer"), r.events);
+
+        ParsedMessage cut = parser.parse("<think>hmm <tool_call>\n");
+        assertEquals("hmm <tool_call>", cut.reasoning());
+        assertEquals(Set.of(ParseWarning.REASONING_UNCLOSED), cut.warnings());
+    }
+
+    @Test
+    void jsonCallInsideReasoningIsACall() {
+        ParsedMessage m = parser.parse("<think>use f <tool_call>{\"name\": \"f\", \"arguments\": {\"a\": 1}}</tool_call>");
+        assertEquals("use f", m.reasoning());
+        assertEquals("{\"a\":1}", m.toolCalls().getFirst().argumentsJson());
+        assertEquals(Set.of(ParseWarning.REASONING_ENDED_BY_TOOL_CALL, ParseWarning.JSON_TOOL_CALL), m.warnings());
+    }
+
+    @Test
     void outputEndingInsideAValueIsAnIncompleteCallWithItsRawText() {
         String out = "Answer first.\n<tool_call>\n<function=get_weather>\n<parameter=days>\n2\n</parameter>\n<parameter=city>\nRo";
         ParsedMessage m = parser.parse(out);
