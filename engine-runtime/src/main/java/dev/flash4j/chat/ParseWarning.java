@@ -15,6 +15,8 @@ public enum ParseWarning {
     TOOL_CALL_UNCLOSED,
     /** A tool call was not in the expected syntax; its raw text was kept as content. */
     MALFORMED_TOOL_CALL,
+    /** A {@code <function=NAME>} of an offered tool appeared without {@code <tool_call>}; it was read as a call. */
+    TOOL_CALL_START_MISSING,
     /** A parameter value was ended by {@code </function>} or {@code </tool_call>} instead of {@code </parameter>}. */
     PARAMETER_END_MISSING,
     /** A function was ended by {@code </tool_call>} instead of {@code </function>}. */

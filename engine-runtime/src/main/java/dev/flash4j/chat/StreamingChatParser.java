@@ -43,6 +43,7 @@ public final class StreamingChatParser {
     static final int MAX_NAME_LENGTH = 256;
 
     private static final String[] CONTENT_TAGS = {THINK, THINK_END, CALL};
+    private static final String[] CONTENT_OR_BARE_FUNCTION_TAGS = {THINK, THINK_END, CALL, FUNCTION};
     private static final String[] REASONING_TAGS = {THINK_END, THINK};
     private static final String[] REASONING_OR_CALL_TAGS = {THINK_END, THINK, CALL};
     private static final String[] VALUE_TAGS = {PARAMETER_END, FUNCTION_END, CALL_END};
@@ -72,6 +73,7 @@ public final class StreamingChatParser {
 
     private final ToolSchemas schemas;
     private final String[] reasoningTags;
+    private final String[] contentTags;
     private final ChatOutputListener listener;
     private final TrimmedChannel reasoning;
     private final TrimmedChannel content;
@@ -91,6 +93,8 @@ public final class StreamingChatParser {
      * syntax), its text goes back to the reasoning and reasoning goes on.
      */
     private boolean callFromReasoning;
+    /** The current call is a bare {@code <function=..>} without the {@code <tool_call>} wrapper. */
+    private boolean bareFunction;
     /** Where the body after {@code <tool_call>} starts in callRaw while no function tag was seen; else -1. */
     private int jsonBodyStart = -1;
     /** Name of the current call once its function tag is read and it was announced; else null. */
@@ -115,6 +119,8 @@ public final class StreamingChatParser {
                                ChatOutputListener listener) {
         this.schemas = schemas;
         this.reasoningTags = toolCallEndsReasoning ? REASONING_OR_CALL_TAGS : REASONING_TAGS;
+        // a bare <function=NAME> only counts for declared tools, so without tools it is plain text
+        this.contentTags = schemas.isEmpty() ? CONTENT_TAGS : CONTENT_OR_BARE_FUNCTION_TAGS;
         this.listener = listener;
         this.reasoning = new TrimmedChannel(listener::onReasoning);
         this.content = new TrimmedChannel(listener::onContent);
@@ -170,7 +176,9 @@ public final class StreamingChatParser {
                 warn(ParseWarning.TOOL_CALL_UNCLOSED);
                 endCall(false);
             }
-            case CALL_CLOSE -> warn(ParseWarning.TOOL_CALL_END_MISSING);
+            case CALL_CLOSE -> {
+                if (!bareFunction) warn(ParseWarning.TOOL_CALL_END_MISSING);
+            }
             case MALFORMED -> {
                 if (!resolveMalformed(false) && callFromReasoning) warn(ParseWarning.REASONING_UNCLOSED);
             }
@@ -195,10 +203,11 @@ public final class StreamingChatParser {
     }
 
     private boolean contentStep(boolean atEnd) {
-        scan(CONTENT_TAGS, atEnd);
+        scan(contentTags, atEnd);
         if (scanAt > pos) content.append(input, pos, scanAt);
         pos = scanAt;
         if (scanTag == null) return false;
+        if (scanTag.equals(FUNCTION)) return bareFunctionStep(atEnd);
         pos += scanTag.length();
         switch (scanTag) {
             case THINK -> state = State.REASONING;
@@ -206,6 +215,32 @@ public final class StreamingChatParser {
             default -> startCall(false);
         }
         return true;
+    }
+
+    /**
+     * {@code <function=} in content: a call whose {@code <tool_call>} the model left out, if the name
+     * is one of the offered tools; otherwise just text.
+     */
+    private boolean bareFunctionStep(boolean atEnd) {
+        int nameStart = pos + FUNCTION.length();
+        int end = nameEnd(nameStart);
+        if (end == NAME_INCOMPLETE) {
+            if (!atEnd) return false;
+            content.append(input, pos, input.length());
+            pos = input.length();
+            return false;
+        }
+        String name = end == NAME_INVALID ? "" : input.substring(nameStart, end).strip();
+        if (!schemas.hasTool(name)) {
+            content.append(FUNCTION);
+            pos = nameStart;
+            return true;
+        }
+        startCall(false);
+        callRaw.setLength(0);
+        bareFunction = true;
+        warn(ParseWarning.TOOL_CALL_START_MISSING);
+        return namedTag(FUNCTION);
     }
 
     private boolean reasoningStep(boolean atEnd) {
@@ -323,21 +358,10 @@ public final class StreamingChatParser {
     /** {@code <function=NAME>} or {@code <parameter=NAME>}: waits for the '>' and checks the name. */
     private boolean namedTag(String tag) {
         int nameStart = pos + tag.length();
-        int len = input.length();
-        int end = nameStart;
-        boolean tooLong = false;
-        while (end < len) {
-            char c = input.charAt(end);
-            if (c == '>' || c == '<' || c == '\n') break;
-            if (end - nameStart == MAX_NAME_LENGTH) {
-                tooLong = true;
-                break;
-            }
-            end++;
-        }
-        if (end == len) return false; // name not finished yet
-        String name = input.substring(nameStart, end).strip();
-        if (tooLong || input.charAt(end) != '>' || name.isEmpty()) {
+        int end = nameEnd(nameStart);
+        if (end == NAME_INCOMPLETE) return false;
+        String name = end == NAME_INVALID ? "" : input.substring(nameStart, end).strip();
+        if (name.isEmpty()) {
             becomeMalformed();
             return true;
         }
@@ -360,8 +384,26 @@ public final class StreamingChatParser {
         return true;
     }
 
+    private static final int NAME_INCOMPLETE = -1;
+    private static final int NAME_INVALID = -2;
+
+    /**
+     * Where the name starting at {@code nameStart} ends (the index of its '&gt;'), NAME_INCOMPLETE if
+     * the input ends first, NAME_INVALID if a line break or '&lt;' comes first or it is too long.
+     */
+    private int nameEnd(int nameStart) {
+        int len = input.length();
+        for (int end = nameStart; end < len; end++) {
+            char c = input.charAt(end);
+            if (c == '>') return end;
+            if (c == '<' || c == '\n' || end - nameStart == MAX_NAME_LENGTH) return NAME_INVALID;
+        }
+        return NAME_INCOMPLETE;
+    }
+
     private void startCall(boolean fromReasoning) {
         callFromReasoning = fromReasoning;
+        bareFunction = false;
         callRaw.setLength(0);
         callRaw.append(CALL);
         jsonBodyStart = callRaw.length();
@@ -389,6 +431,17 @@ public final class StreamingChatParser {
         if (callName != null) {
             listener.onToolCallDiscarded(callIndex);
             callName = null;
+        }
+        if (bareFunction) {
+            // no wrapper to wait for: the text read so far is content and content goes on from here
+            if (state != State.CALL_CLOSE) {
+                warn(ParseWarning.MALFORMED_TOOL_CALL);
+                content.append(callRaw);
+            }
+            callRaw.setLength(0);
+            bareFunction = false;
+            state = State.CONTENT;
+            return;
         }
         state = State.MALFORMED;
     }

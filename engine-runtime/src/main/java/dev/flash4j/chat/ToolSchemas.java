@@ -68,6 +68,16 @@ public final class ToolSchemas {
         return tools == null ? NONE : of(JSON.valueToTree(tools));
     }
 
+    /** Whether no tool is known. */
+    public boolean isEmpty() {
+        return types.isEmpty();
+    }
+
+    /** Whether a tool of this name was offered. */
+    public boolean hasTool(String name) {
+        return types.containsKey(name);
+    }
+
     /** The declared types of an argument; empty when the tool or argument is unknown or untyped. */
     public Set<ValueType> typesOf(String tool, String argument) {
         Map<String, Set<ValueType>> arguments = types.get(tool);

@@ -25,7 +25,7 @@ class ChatOutputFuzzTest {
     private static final String[] PIECES = {
         "<think>", "</think>", "<tool_call>", "</tool_call>", "<function=", "</function>", "<parameter=",
         "</parameter>", "<function=get_weather>", "<parameter=city>", "<parameter=days>", "<parameter=filters>",
-        "<function=search>", "<", ">", "</", "<tool_", "call>", "<thi", "nk>", "=", "\n", "\n\n", " ", "\t",
+        "<function=search>", "<function=nope>", "<function=get_weather", "<", ">", "</", "<tool_", "call>", "<thi", "nk>", "=", "\n", "\n\n", " ", "\t",
         "get_weather", "city", "days", "Paris", "42", "-3.5", "true", "null", "{\"a\": [1, 2]}", "[1,", "{",
         "}", "\"", "\\", "{\"name\": \"search\", \"arguments\": {\"limit\": 3}}", "é", "😀", "\uD83D", "\u0000",
         "x", "hello world", "<b>", "</b>", "a < b", "<tool_call>\n<function=f>\n", "\n</parameter>\n</function>\n</tool_call>"

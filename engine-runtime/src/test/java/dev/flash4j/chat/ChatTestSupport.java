@@ -112,6 +112,7 @@ final class ChatTestSupport {
             "Answer first.\n<tool_call>\n<function=get_weather>\n<parameter=city>\nRo",
             "Text <tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call> after",
             "Before <tool_call>\nnot a call at all\n</tool_call> after </think> end",
+            "Checking.\n<function=get_weather>\n<parameter=city>\nOslo\n</parameter>\n</function>\nThen <function=nope> is text.",
             "<think>\nThe format uses <tool_call> blocks; I'd write <tool_call><function=x> like that.\n</think>\nHello <tool_call><function=f></function>\nmore");
 
     /** Feeds {@code text} cut at the given ascending positions and returns the recorded events. */

@@ -66,6 +66,35 @@ class MalformedOutputTest {
     }
 
     @Test
+    void bareFunctionOfAnOfferedToolIsACall() {
+        ParsedMessage m = parser.parse("Let me check.\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\nDone.");
+        assertEquals("Let me check.\nDone.", m.content());
+        assertEquals(1, m.toolCalls().size());
+        assertEquals("{\"city\":\"Paris\"}", m.toolCalls().getFirst().argumentsJson());
+        assertEquals("<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>", m.toolCalls().getFirst().raw());
+        assertEquals(Set.of(ParseWarning.TOOL_CALL_START_MISSING), m.warnings());
+
+        ParsedMessage closed = parser.parse("<function=search>\n</function>\n</tool_call>");
+        assertEquals(List.of("search"), closed.toolCalls().stream().map(ToolCall::name).toList());
+        assertEquals(Set.of(ParseWarning.TOOL_CALL_START_MISSING), closed.warnings());
+    }
+
+    @Test
+    void bareFunctionOfAnUnknownToolOrWithoutToolsIsText() {
+        String out = "Use <function=rm_rf> or <function=get_weather with care.";
+        assertEquals(new ParsedMessage("", out, List.of(), Set.of()), parser.parse(out));
+        String declaredButNoTools = "<function=get_weather>\n</function>";
+        assertEquals(declaredButNoTools, new ChatOutputParser(ToolSchemas.none(), false).parse(declaredButNoTools).content());
+    }
+
+    @Test
+    void brokenBareFunctionGoesBackToContentAtOnce() {
+        EventRecorder r = ChatTestSupport.streamWhole(parser, "<function=get_weather>\nnot a parameter <think>x</think> end");
+        assertEquals(List.of("warning TOOL_CALL_START_MISSING", "start 0 get_weather", "discard 0", "warning MALFORMED_TOOL_CALL",
+                "content: <function=get_weather>\nnot a parameter", "reasoning: x", "content:   end"), r.events);
+    }
+
+    @Test
     void outputEndingInsideAValueIsAnIncompleteCallWithItsRawText() {
         String out = "Answer first.\n<tool_call>\n<function=get_weather>\n<parameter=days>\n2\n</parameter>\n<parameter=city>\nRo";
         ParsedMessage m = parser.parse(out);
