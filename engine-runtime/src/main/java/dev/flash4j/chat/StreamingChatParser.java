@@ -25,8 +25,11 @@ import java.util.Optional;
  * deltas were cut, so any split gives the same events (up to how text deltas are chunked).
  *
  * Recovery instead of exceptions: text that breaks the call syntax makes the whole block malformed
- * and it comes back as content; an output ending inside a call yields an incomplete call carrying
- * its raw text; an output ending inside reasoning leaves all of it reasoning. See {@link ParseWarning}.
+ * and its raw text goes back where the block began (content, or reasoning when a {@code <tool_call>}
+ * inside reasoning was only prose); an output ending inside a call yields an incomplete call
+ * carrying its raw text; an output ending inside reasoning leaves all of it reasoning; a JSON call
+ * inside {@code <tool_call>} and a bare {@code <function=NAME>} of an offered tool are accepted.
+ * See {@link ParseWarning} and docs/chat-output.md.
  */
 public final class StreamingChatParser {
 
@@ -66,7 +69,7 @@ public final class StreamingChatParser {
         PARAMETER_VALUE,
         /** after /function, expecting /tool_call or another function= */
         CALL_CLOSE,
-        /** the block broke the syntax: collecting its raw text up to /tool_call */
+        /** the block broke the syntax: collecting its raw text up to /tool_call (or /think if it began in reasoning) */
         MALFORMED,
         FINISHED
     }
