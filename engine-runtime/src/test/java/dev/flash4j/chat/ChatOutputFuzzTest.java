@@ -62,6 +62,22 @@ class ChatOutputFuzzTest {
         assertTrue(incomplete > CASES / 50, "outputs with incomplete calls: " + incomplete);
     }
 
+    @Test
+    void textWithoutAnyTagCharacterPassesThroughTrimmed() {
+        Random random = new Random(SEED + 1);
+        String alphabet = "ab \n\t>/=_{}\"é😀";
+        for (int n = 0; n < 500; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int i = 0; i < length; i++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            String t = text.toString();
+            List<String> pieces = pieces(t, randomCuts(random, t.length()));
+            assertEquals(new ParsedMessage("", t.strip(), List.of(), java.util.Set.of()),
+                    ChatTestSupport.collect(new ChatOutputParser(TOOLS, false), pieces));
+            assertEquals(t.strip(), ChatTestSupport.collect(new ChatOutputParser(TOOLS, true), pieces).reasoning());
+        }
+    }
+
     private static void checkInvariants(String text, ParsedMessage m) {
         assertEquals(m.reasoning().strip(), m.reasoning(), "reasoning is trimmed");
         assertEquals(m.content().strip(), m.content(), "content is trimmed");
