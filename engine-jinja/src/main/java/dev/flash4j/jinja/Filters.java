@@ -90,7 +90,7 @@ final class Filters {
             case "round" -> round(v, args, kw);
             case "int" -> toInt(v, param(args, kw, 0, "default", 0L));
             case "float" -> toFloat(v, param(args, kw, 0, "default", 0.0));
-            case "indent" -> indent(Values.str(v), param(args, kw, 0, "width", 4L), Values.truthy(param(args, kw, 1, "first", false)),
+            case "indent" -> indent(requireString(v, "splitlines"), param(args, kw, 0, "width", 4L), Values.truthy(param(args, kw, 1, "first", false)),
                     Values.truthy(param(args, kw, 2, "blank", false)));
             case "wordcount" -> {
                 Matcher m = WORD.matcher(Values.str(v));
@@ -103,10 +103,17 @@ final class Filters {
             case "min", "max" -> minMax(v, name.equals("max"), args, kw);
             case "attr" -> Attributes.getAttr(v, Values.str(param(args, kw, 0, "name", "")));
             case "center" -> PyStrings.method(Values.str(v), "center").call(List.of(param(args, kw, 0, "width", 80L)), Map.of());
-            case "format" -> printf(Values.str(v), args);
+            case "format" -> printf(Values.str(v), args, false);
             case "pprint" -> Values.repr(v);
             default -> throw new TemplateRuntimeException("No filter named '" + name + "'.");
         };
+    }
+
+    /** Filters that call a str method on their input directly (no str() conversion) fail like Python for other types. */
+    private static String requireString(Object v, String method) {
+        if (v instanceof String s) return s;
+        if (v instanceof Undefined u) throw u.fail();
+        throw new TemplateRuntimeException("'" + Values.typeName(v) + "' object has no attribute '" + method + "'");
     }
 
     private static String escape(String s) {
@@ -216,6 +223,7 @@ final class Filters {
     private Object map(Object v, List<Object> args, Map<String, Object> kw) {
         List<Object> out = new ArrayList<>();
         if (kw.containsKey("attribute")) {
+            if (!Values.truthy(v)) return out;
             Object attribute = kw.get("attribute");
             Object fallback = kw.get("default");
             for (Object item : Values.iterate(v)) {
@@ -224,6 +232,7 @@ final class Filters {
             }
             return out;
         }
+        if (!Values.truthy(v)) return out; // Jinja: `if value:` before iterating, so 0/None/False map to nothing
         if (args.isEmpty()) throw new TemplateRuntimeException("map requires a filter argument");
         String filter = Values.str(args.getFirst());
         List<Object> rest = args.subList(1, args.size());
@@ -234,6 +243,7 @@ final class Filters {
     private static Object select(Object v, List<Object> args, boolean keep, boolean byAttribute) {
         List<Object> out = new ArrayList<>();
         int testAt = byAttribute ? 1 : 0;
+        if (!Values.truthy(v)) return out; // Jinja: `if value:` before iterating
         if (byAttribute && args.isEmpty()) throw new TemplateRuntimeException("selectattr requires an attribute");
         for (Object item : Values.iterate(v)) {
             Object x = byAttribute ? attributePath(item, args.getFirst()) : item;
@@ -385,8 +395,12 @@ final class Filters {
         return bestKey == null ? new Undefined("No aggregated item, sequence was empty.") : best;
     }
 
-    /** {@code "%s: %d"|format(a, b)}: Python %-formatting for s, d, i, r, f and %%. */
-    static String printf(String fmt, List<Object> args) {
+    /**
+     * {@code "%s: %d"|format(a, b)} and {@code '%s' % x}: Python %-formatting for s, d, i, r, f and %%.
+     *
+     * @param mappingArg the single argument is a mapping: Python does not complain if it goes unused
+     */
+    static String printf(String fmt, List<Object> args, boolean mappingArg) {
         StringBuilder sb = new StringBuilder();
         int next = 0;
         for (int i = 0; i < fmt.length(); i++) {
@@ -410,7 +424,7 @@ final class Filters {
                 default -> throw new TemplateRuntimeException("unsupported format character '" + conv + "'");
             }
         }
-        if (next < args.size()) throw new TemplateRuntimeException("not all arguments converted during string formatting");
+        if (next < args.size() && !mappingArg) throw new TemplateRuntimeException("not all arguments converted during string formatting");
         return sb.toString();
     }
 }

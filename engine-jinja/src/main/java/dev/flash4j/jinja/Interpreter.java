@@ -20,7 +20,24 @@ final class Interpreter {
     private static final LoopControl BREAK = new LoopControl(true);
     private static final LoopControl CONTINUE = new LoopControl(false);
 
+    /** Python stops runaway recursion at about 1000 frames; a macro call takes a few of ours. */
+    private static final int MAX_MACRO_DEPTH = 500;
+
     private final Filters filters = new Filters(this);
+    private int macroDepth;
+
+    /** Runs a macro body, refusing runaway recursion with an error instead of a StackOverflowError. */
+    void execMacroBody(List<Node> body, Scope scope, StringBuilder out) {
+        if (++macroDepth > MAX_MACRO_DEPTH) {
+            macroDepth = 0;
+            throw new TemplateRuntimeException("maximum recursion depth exceeded (more than " + MAX_MACRO_DEPTH + " nested macro calls)");
+        }
+        try {
+            exec(body, scope, out);
+        } finally {
+            if (macroDepth > 0) macroDepth--;
+        }
+    }
 
     void exec(List<Node> nodes, Scope scope, StringBuilder out) {
         for (Node n : nodes) {

@@ -19,10 +19,10 @@ final class Lexer {
     private enum Kind { VAR, BLOCK, COMMENT }
 
     /** A tag with its whitespace markers ('-', '+' or 0) on each side. */
-    private record Tag(Kind kind, char left, char right, List<Token> inner, int line, String trailing) {
+    private record Tag(Kind kind, char left, char right, List<Token> inner, int line) {
     }
 
-    /** A raw text run, with whether it starts right after a newline consumed by the previous tag. */
+    /** A run of template text between tags, untrimmed. */
     private record Text(String text, int line) {
     }
 
@@ -96,7 +96,7 @@ final class Lexer {
             char right = end > pos && src.charAt(end - 1) == '-' ? '-' : (end > pos && src.charAt(end - 1) == '+' ? '+' : 0);
             line += count(src, pos, end);
             pos = end + 2;
-            return new Tag(Kind.COMMENT, left, right, List.of(), tagLine, null);
+            return new Tag(Kind.COMMENT, left, right, List.of(), tagLine);
         }
         Kind kind = kindChar == '{' ? Kind.VAR : Kind.BLOCK;
         String close = kind == Kind.VAR ? "}}" : "%}";
@@ -117,7 +117,7 @@ final class Lexer {
                 if (src.startsWith(close, at)) {
                     if (right == '+' && kind == Kind.VAR) throw new TemplateSyntaxException("unexpected '+'", line);
                     pos = at + 2;
-                    return new Tag(kind, left, right, inner, tagLine, null);
+                    return new Tag(kind, left, right, inner, tagLine);
                 }
             }
             Token t = readToken();
@@ -139,13 +139,13 @@ final class Lexer {
         else if (rawTag.right != '+' && body.startsWith("\n")) body = body.substring(1);
         if (m.group(1).equals("-")) body = body.stripTrailing();
         segments.removeLast();
-        segments.add(new Tag(Kind.COMMENT, rawTag.left, (char) 0, List.of(), rawTag.line, null));
+        segments.add(new Tag(Kind.COMMENT, rawTag.left, (char) 0, List.of(), rawTag.line));
         segments.add(new Tag(Kind.VAR, (char) 0, (char) 0,
-                List.of(new Token(Token.Type.STRING, body, rawTag.line)), rawTag.line, null));
+                List.of(new Token(Token.Type.STRING, body, rawTag.line)), rawTag.line));
         line += count(src, pos, m.end());
         pos = m.end();
         char right = m.group(2).isEmpty() ? 0 : m.group(2).charAt(0);
-        segments.add(new Tag(Kind.COMMENT, (char) 0, right, List.of(), line, null));
+        segments.add(new Tag(Kind.COMMENT, (char) 0, right, List.of(), line));
     }
 
     private void skipSpaces() {

@@ -47,7 +47,7 @@ final class Macro implements JinjaFunction {
         if (extraKw.containsKey("caller")) scope.set("caller", extraKw.remove("caller"));
         scope.set("kwargs", new LinkedHashMap<Object, Object>(extraKw));
         StringBuilder out = new StringBuilder();
-        interpreter.exec(body, scope, out);
+        interpreter.execMacroBody(body, scope, out);
         return out.toString();
     }
 }

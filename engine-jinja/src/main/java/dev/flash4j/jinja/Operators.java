@@ -2,6 +2,7 @@ package dev.flash4j.jinja;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Python's arithmetic on template values, with Python's error messages for type mismatches. */
 final class Operators {
@@ -13,7 +14,10 @@ final class Operators {
         if (a instanceof Undefined u) throw u.fail();
         if (b instanceof Undefined u) throw u.fail();
         if (op.equals("%") && a instanceof String fmt) {
-            return Filters.printf(fmt, b instanceof PyTuple t ? t : java.util.Collections.singletonList(b));
+            // Python treats a dict (or anything with __getitem__ but not a tuple, like Undefined) as a
+            // mapping argument, which may go unused
+            boolean mapping = b instanceof Map || b instanceof Undefined;
+            return Filters.printf(fmt, b instanceof PyTuple t ? t : java.util.Collections.singletonList(b), mapping);
         }
         return switch (op) {
             case "+" -> add(a, b);

@@ -269,6 +269,9 @@ final class Values {
             return s.contains(sub);
         }
         if (container instanceof Map<?, ?> m) {
+            if ((item instanceof List && !(item instanceof PyTuple)) || item instanceof Map) {
+                throw new TemplateRuntimeException("unhashable type: '" + typeName(item) + "'");
+            }
             for (Object k : m.keySet()) if (pyEquals(k, item)) return true;
             return false;
         }

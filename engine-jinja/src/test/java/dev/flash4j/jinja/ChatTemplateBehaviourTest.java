@@ -62,6 +62,15 @@ class ChatTemplateBehaviourTest {
     }
 
     @Test
+    void runawayMacroRecursionIsAnErrorNotACrash() {
+        TemplateRuntimeException e = assertThrows(TemplateRuntimeException.class,
+                () -> render("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", Map.of()));
+        assertTrue(e.getMessage().startsWith("maximum recursion depth exceeded"), e.getMessage());
+        assertEquals("100", render("{% macro f(n) %}{% if n < 100 %}{{ f(n + 1) }}{% else %}{{ n }}{% endif %}{% endmacro %}{{ f(0) }}", Map.of()),
+                "deep but finite recursion still works");
+    }
+
+    @Test
     void generationBlockIsRenderedAsPlainBody() {
         assertEquals("<a>hi</a>", render("<a>{% generation %}{{ x }}{% endgeneration %}</a>", Map.of("x", "hi")));
     }

@@ -22,8 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Our own small templates, one or a few features each (whitespace control, operators, loops,
  * scoping, macros, filters, tests, string methods, errors), rendered by our interpreter and
- * compared with what real Jinja2 renders under Hugging Face's settings. The expected outputs were
- * produced by src/test/python/make_cases.py with jinja2, not by this code.
+ * compared with what real Jinja2 renders under Hugging Face's settings, plus seeded random
+ * whitespace-control templates and random expressions. The expected outputs were produced by
+ * src/test/python/make_cases.py with jinja2, not by this code. For random expressions that fail in
+ * Python we only require a failure, not the same wording.
  */
 class JinjaOracleTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
@@ -50,8 +52,9 @@ class JinjaOracleTest {
         if (c.has("expected")) {
             assertEquals(c.get("expected").asText(), ChatTemplate.parse(source).withClock(FIXED).render(context));
         } else if (c.has("error")) {
-            TemplateException e = assertThrows(TemplateException.class, () -> ChatTemplate.parse(source).withClock(FIXED).render(context));
-            assertEquals(c.get("error").asText(), e.getMessage());
+            TemplateException e = assertThrows(TemplateException.class, () -> ChatTemplate.parse(source).withClock(FIXED).render(context),
+                    "Jinja2 raised: " + c.get("error").asText());
+            if (!c.path("error_wording_free").asBoolean()) assertEquals(c.get("error").asText(), e.getMessage());
             assertTrue(e.line() > 0, "runtime errors carry the line of the failing statement");
         } else {
             TemplateSyntaxException e = assertThrows(TemplateSyntaxException.class, () -> ChatTemplate.parse(source));

@@ -47,7 +47,7 @@ public final class Step35Model {
      * Feeds {@code tokens} at the state's next positions, in batches of at most the state's batch
      * size. Writes the logits of every token ({@code allLogits}) or of the last one into
      * {@code logits} (row-major, {@code vocab} per row). When {@code hidden} is not null it receives
-     * the final hidden state after {@code output_norm} of the same rows (what MTP levels read).
+     * the final hidden state after {@code output_norm} of every token (what MTP level 1 reads).
      */
     public void forward(WorkerPool pool, Step35State st, int[] tokens, boolean allLogits, float[] logits, float[] hidden) {
         checkRoom(st, st.position, tokens.length);
@@ -60,11 +60,7 @@ public final class Step35Model {
             for (int b = 0; b < n; b++) weights.tokenEmbedding().dequantizeRow(tokens[start + b], st.x, b * d);
             for (int il = 0; il < config.layers(); il++) block(pool, st, il, n, st.position, 0);
             st.position += n;
-            if (allLogits) {
-                output(pool, st, weights.outputNorm(), weights.output(), 0, n, logits, hidden, start);
-            } else if (start + n == tokens.length) {
-                output(pool, st, weights.outputNorm(), weights.output(), n - 1, 1, logits, hidden, 0);
-            }
+            output(pool, st, weights.outputNorm(), weights.output(), n, allLogits, start + n == tokens.length, logits, hidden, start);
         }
     }
 
@@ -81,7 +77,7 @@ public final class Step35Model {
      * logits and its hidden output (before {@code shared_head_norm}) for every row.
      */
     public void mtpForward(WorkerPool pool, Step35State st, int level, int[] tokens, float[] prevHidden, int index0,
-                           float[] logits, float[] hidden) {
+                           boolean allLogits, float[] logits, float[] hidden) {
         if (level < 1 || level > config.mtpLayers()) throw new IllegalArgumentException("MTP level " + level + " is not in 1.." + config.mtpLayers());
         checkRoom(st, index0, tokens.length);
         int il = config.layers() + level - 1, d = config.embedding();
@@ -98,7 +94,7 @@ public final class Step35Model {
             MatMul.matmul(pool, mtp.ehProj(), st.proj, n, st.x);
             block(pool, st, il, n, index0 + start, level - 1);
             if (hidden != null) System.arraycopy(st.x, 0, hidden, start * d, n * d);
-            output(pool, st, mtp.headNorm(), head, 0, n, logits, null, start);
+            output(pool, st, mtp.headNorm(), head, n, allLogits, start + n == tokens.length, logits, null, start);
         }
     }
 
@@ -173,12 +169,28 @@ public final class Step35Model {
         }
     }
 
-    /** Normalized hidden states and logits of batch rows {@code [first, first+count)}, written from row {@code outRow} on. */
-    private void output(WorkerPool pool, Step35State st, float[] norm, WeightMatrix head, int first, int count,
-                        float[] logits, float[] hidden, int outRow) {
+    /**
+     * After a batch of {@code n} rows starting at token {@code start}: the normalized hidden states
+     * of every row into {@code hidden} (if wanted), and logits of every row ({@code allLogits}) or,
+     * for the last batch, of its last row only (written to row 0 of {@code logits}).
+     */
+    private void output(WorkerPool pool, Step35State st, float[] norm, WeightMatrix head, int n, boolean allLogits, boolean lastBatch,
+                        float[] logits, float[] hidden, int start) {
         int d = config.embedding();
-        for (int b = 0; b < count; b++) VectorOps.rmsNorm(st.x, (first + b) * d, norm, config.rmsEps(), st.h, b * d, d);
-        if (hidden != null) System.arraycopy(st.h, 0, hidden, outRow * d, count * d);
-        MatMul.matmul(pool, head, st.h, count, logits, outRow * config.vocab());
+        if (allLogits || hidden != null) {
+            for (int b = 0; b < n; b++) VectorOps.rmsNorm(st.x, b * d, norm, config.rmsEps(), st.h, b * d, d);
+            if (hidden != null) System.arraycopy(st.h, 0, hidden, start * d, n * d);
+            if (allLogits) {
+                MatMul.matmul(pool, head, st.h, n, logits, start * config.vocab());
+                return;
+            }
+            if (lastBatch) {
+                System.arraycopy(st.h, (n - 1) * d, st.h, 0, d);
+                MatMul.matmul(pool, head, st.h, 1, logits, 0);
+            }
+        } else if (lastBatch) {
+            VectorOps.rmsNorm(st.x, (n - 1) * d, norm, config.rmsEps(), st.h, 0, d);
+            MatMul.matmul(pool, head, st.h, 1, logits, 0);
+        }
     }
 }
