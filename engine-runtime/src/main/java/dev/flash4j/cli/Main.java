@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
                 LogitsCommand.class,
                 GenerateCommand.class,
                 MtpLogitsCommand.class,
+                BenchCommand.class,
                 TokenizeCommand.class,
                 TemplateCommand.class,
                 SynthCommand.class,

@@ -1,0 +1,141 @@
+package dev.flash4j.cli;
+
+import dev.flash4j.core.MemoryBandwidth;
+import dev.flash4j.core.WorkerPool;
+import dev.flash4j.runtime.Model;
+import dev.flash4j.runtime.ModelOptions;
+import dev.flash4j.runtime.ThroughputBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bench}: prompt and decode speed of a model (after llama-bench), set against the
+ * machine's memory bandwidth; or, with {@code --membw}, that bandwidth alone.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, modelTransformer = BenchCommand.ModelOptional.class,
+        description = {
+                "Measure prompt processing (one batched pass of --prompt-tokens) and decode (--gen-tokens, one at a time)"
+                        + " after --depth tokens of context, --reps times each after --warmup untimed runs; report tokens/s (mean ± stddev),"
+                        + " weight bytes read per decoded token and the share of memory bandwidth decode achieves.",
+                "With --membw: measure the machine's memory read bandwidth only (no model)."})
+final class BenchCommand implements Callable<Integer> {
+    /** Runs in the inline bandwidth measurement (the standalone one takes {@link #membwRuns}). */
+    private static final int INLINE_BANDWIDTH_RUNS = 3;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P", defaultValue = "512", description = "tokens of the prompt pass (0 = skip; default ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--gen-tokens", paramLabel = "G", defaultValue = "32", description = "tokens to decode one at a time (0 = skip; default ${DEFAULT-VALUE})")
+    int genTokens;
+
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "0", description = "tokens of context fed (untimed) before every test (default ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--batch-sizes", paramLabel = "N", split = ",", description = "also time one pass of each many tokens, e.g. 1,2,4,8 (what verifying N speculated tokens costs)")
+    List<Integer> batchSizes = new ArrayList<>();
+
+    @Option(names = "--reps", paramLabel = "R", defaultValue = "3", description = "timed repetitions of every test (default ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "untimed runs of every test before the timed ones (default ${DEFAULT-VALUE}; small models need more for the JIT)")
+    int warmup;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "seed of the random token ids (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--membw", description = "measure the memory read bandwidth only (no --model)")
+    boolean membw;
+
+    @Option(names = "--membw-mib", paramLabel = "MIB", defaultValue = "2048", description = "buffer read by the bandwidth measurement, far above the CPU caches (default ${DEFAULT-VALUE})")
+    int membwMib;
+
+    @Option(names = "--membw-runs", paramLabel = "N", defaultValue = "8", description = "reads of the buffer with --membw, the best counts (default ${DEFAULT-VALUE}; 3 when measured alongside a model)")
+    int membwRuns;
+
+    @Option(names = "--bandwidth", paramLabel = "GBPS", description = "the machine's memory bandwidth in GB/s, instead of measuring it")
+    Double bandwidth;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    /** Makes the mixed-in {@code --model} optional here, since {@code bench --membw} needs none; {@link #call} checks it. */
+    static final class ModelOptional implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            OptionSpec model = spec.findOption("--model");
+            spec.remove(model);
+            spec.addOption(model.toBuilder().required(false).description("GGUF model (first shard of a split model); required unless --membw").build());
+            return spec;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (membwMib < 1) throw new UserError("--membw-mib must be positive, got " + membwMib);
+        if (membwRuns < 1) throw new UserError("--membw-runs must be positive, got " + membwRuns);
+        if (bandwidth != null && !(bandwidth > 0 && Double.isFinite(bandwidth))) throw new UserError("--bandwidth must be a positive number of GB/s, got " + bandwidth);
+        if (membw) {
+            if (run.model != null) throw new UserError("--membw measures the memory bandwidth alone; drop --model (a model bench measures it too)");
+            BandwidthReport r = new BandwidthReport(measureBandwidth(threads(), membwRuns));
+            System.out.println(json ? BenchJson.write(r.json()) : r.text());
+            return 0;
+        }
+        if (run.model == null) throw new UserError("Missing required option: '--model=FILE' (or --membw for the memory bandwidth alone)");
+        checkTests();
+        int maxBatch = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        long positions = (long) depth + Math.max(Math.max(promptTokens, genTokens), maxBatch); // the longest test's context
+        if (positions > Integer.MAX_VALUE) throw new UserError("--depth plus the longest test is " + positions + " positions, more than any context");
+        ModelOptions options = run.toOptions((int) positions);
+
+        MemoryBandwidth.Result measured = bandwidth != null ? null : measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS);
+        double gbps = bandwidth != null ? bandwidth : measured.best();
+
+        List<BenchReport.Test> tests = new ArrayList<>();
+        long weightBytes, kvBytes;
+        try (Model model = Model.load(run.model, options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
+            weightBytes = model.weightBytesPerToken();
+            kvBytes = bench.kvCacheBytes();
+            if (promptTokens > 0) tests.add(new BenchReport.Test("pp" + promptTokens, "prompt", promptTokens, depth, bench.prompt(promptTokens, depth, reps)));
+            if (genTokens > 0) tests.add(new BenchReport.Test("tg" + genTokens, "decode", genTokens, depth, bench.decode(genTokens, depth, reps)));
+            for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
+        }
+        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,
+                gbps, measured != null ? "measured" : "given", tests);
+        System.out.println(json ? BenchJson.write(report.json()) : report.text());
+        return 0;
+    }
+
+    private void checkTests() {
+        if (promptTokens < 0) throw new UserError("--prompt-tokens must be >= 0, got " + promptTokens);
+        if (genTokens < 0) throw new UserError("--gen-tokens must be >= 0, got " + genTokens);
+        if (depth < 0) throw new UserError("--depth must be >= 0, got " + depth);
+        if (reps < 1) throw new UserError("--reps must be >= 1, got " + reps);
+        if (warmup < 0) throw new UserError("--warmup must be >= 0, got " + warmup);
+        for (int n : batchSizes) if (n < 1) throw new UserError("--batch-sizes must all be positive, got " + n);
+        if (promptTokens == 0 && genTokens == 0 && batchSizes.isEmpty()) throw new UserError("nothing to measure: --prompt-tokens and --gen-tokens are 0 and no --batch-sizes");
+    }
+
+    private int threads() {
+        int t = run.threads == null ? WorkerPool.defaultThreads() : run.threads;
+        if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
+        return t;
+    }
+
+    private MemoryBandwidth.Result measureBandwidth(int threads, int runs) {
+        try (WorkerPool pool = new WorkerPool(threads); MemoryBandwidth mb = new MemoryBandwidth(membwMib * (1L << 20))) {
+            return mb.measure(pool, runs);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.flash4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flash4j.runtime.ModelOptions;
+import dev.flash4j.runtime.Samples;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/**
+ * What {@code bench --model} measured, as text or JSON. Decode reads every weight a token needs
+ * once per token, so {@code weight bytes per token x decode tokens/s} is the bandwidth decode
+ * achieves; its share of the machine's bandwidth says how far decode is from the memory bound.
+ * GB are 10^9 bytes.
+ */
+record BenchReport(String model, ModelOptions options, int depth, int warmup, int reps, long seed, long weightBytesPerToken,
+                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, List<Test> tests) {
+
+    /** One test: {@code kind} is prompt (one batched pass), decode (one token per pass) or batch (a small pass). */
+    record Test(String name, String kind, int tokens, int depth, Samples tokensPerSecond) {}
+
+    /** Weight GB/s the decode test achieved, or NaN without one. */
+    double decodeGbps() {
+        for (Test t : tests) if (t.kind().equals("decode")) return weightBytesPerToken * t.tokensPerSecond().mean() / 1e9;
+        return Double.NaN;
+    }
+
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
+                model, threads(options.threads()), kvName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
+        sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));
+        for (Test t : tests) {
+            double mean = t.tokensPerSecond().mean();
+            int tokensPerPass = t.kind().equals("decode") ? 1 : t.tokens();
+            sb.append(String.format(Locale.ROOT, "%-8s %-6s %8d %22s %12.2f%n", t.name(), t.kind(), t.tokens(),
+                    String.format(Locale.ROOT, "%.2f ± %.2f", mean, t.tokensPerSecond().stddev()), tokensPerPass * 1e3 / mean));
+        }
+        sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s; KV cache: %s at %d positions%n",
+                bytes(weightBytesPerToken), bytes(kvCacheBytes), options.contextSize()));
+        double g = decodeGbps();
+        String bw = String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource);
+        if (Double.isNaN(g)) sb.append(bw);
+        else sb.append(String.format(Locale.ROOT, "decode reads %.2f GB/s of weights = %.1f%% of the %s", g, 100 * g / bandwidthGbps, bw));
+        return sb.toString();
+    }
+
+    ObjectNode json() {
+        ObjectNode o = BenchJson.object();
+        o.put("model", model);
+        o.put("threads", options.threads());
+        o.put("kv_type", kvName());
+        o.put("context_size", options.contextSize());
+        o.put("batch_size", options.batchSize());
+        o.put("depth", depth);
+        o.put("warmup", warmup);
+        o.put("reps", reps);
+        o.put("seed", seed);
+        o.put("weight_bytes_per_token", weightBytesPerToken);
+        o.put("kv_cache_bytes", kvCacheBytes);
+        o.put("memory_bandwidth_gbps", bandwidthGbps);
+        o.put("memory_bandwidth_source", bandwidthSource);
+        double g = decodeGbps();
+        if (Double.isNaN(g)) {
+            o.putNull("decode_gbps");
+            o.putNull("decode_bandwidth_fraction");
+        } else {
+            o.put("decode_gbps", g);
+            o.put("decode_bandwidth_fraction", g / bandwidthGbps);
+        }
+        var arr = o.putArray("tests");
+        for (Test t : tests) {
+            ObjectNode n = arr.addObject();
+            n.put("name", t.name());
+            n.put("kind", t.kind());
+            n.put("tokens", t.tokens());
+            n.put("depth", t.depth());
+            n.put("tokens_per_second", t.tokensPerSecond().mean());
+            n.put("tokens_per_second_stddev", t.tokensPerSecond().stddev());
+            var s = n.putArray("samples_tokens_per_second");
+            for (double v : t.tokensPerSecond().values()) s.add(v);
+        }
+        return o;
+    }
+
+    private String kvName() {
+        return options.kvCacheType().name().toLowerCase(Locale.ROOT);
+    }
+
+    static String threads(int n) {
+        return n == 1 ? "1 thread" : n + " threads";
+    }
+
+    static String bytes(long n) {
+        if (n >= 1e9) return String.format(Locale.ROOT, "%.2f GB", n / 1e9);
+        if (n >= 1e6) return String.format(Locale.ROOT, "%.2f MB", n / 1e6);
+        return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
+    }
+
+    static String list(double[] values) {
+        StringJoiner j = new StringJoiner(", ");
+        for (double v : values) j.add(String.format(Locale.ROOT, "%.2f", v));
+        return j.toString();
+    }
+}

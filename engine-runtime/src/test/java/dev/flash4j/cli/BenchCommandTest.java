@@ -1,0 +1,140 @@
+package dev.flash4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code bench}: the report's fields and their arithmetic (never the speeds themselves), and one-line errors. */
+class BenchCommandTest {
+    private static final Path MODEL = CliRun.model("step35-tiny-a-q4_k_s.gguf");
+
+    private static JsonNode json(String... args) throws Exception {
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    @Test
+    void jsonReportHasEveryField() throws Exception {
+        JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "8", "--gen-tokens", "4", "--reps", "1",
+                "--threads", "2", "--membw-mib", "8", "--json");
+        assertEquals(MODEL.toString(), r.get("model").asText());
+        assertEquals(2, r.get("threads").asInt());
+        assertEquals("f16", r.get("kv_type").asText());
+        assertEquals(0, r.get("depth").asInt());
+        assertEquals(1, r.get("reps").asInt());
+        assertEquals(4096, r.get("context_size").asInt());
+        assertEquals("measured", r.get("memory_bandwidth_source").asText());
+
+        long weights = r.get("weight_bytes_per_token").asLong();
+        assertTrue(weights > 0 && weights < Files.size(MODEL), "weights per token " + weights + " vs file " + Files.size(MODEL));
+        assertTrue(r.get("kv_cache_bytes").asLong() > 0);
+        double bandwidth = r.get("memory_bandwidth_gbps").asDouble();
+        assertTrue(bandwidth > 0);
+
+        List<JsonNode> tests = StreamSupport.stream(r.get("tests").spliterator(), false).toList();
+        assertEquals(List.of("pp8", "tg4"), tests.stream().map(t -> t.get("name").asText()).toList());
+        assertEquals(List.of("prompt", "decode"), tests.stream().map(t -> t.get("kind").asText()).toList());
+        for (JsonNode t : tests) {
+            assertEquals(1, t.get("samples_tokens_per_second").size());
+            assertEquals(t.get("samples_tokens_per_second").get(0).asDouble(), t.get("tokens_per_second").asDouble());
+            assertEquals(0.0, t.get("tokens_per_second_stddev").asDouble()); // one sample
+            assertTrue(t.get("tokens_per_second").asDouble() > 0);
+        }
+        double decodeRate = tests.get(1).get("tokens_per_second").asDouble();
+        double gbps = r.get("decode_gbps").asDouble();
+        assertEquals(weights * decodeRate / 1e9, gbps, 1e-9 * gbps);
+        assertEquals(gbps / bandwidth, r.get("decode_bandwidth_fraction").asDouble(), 1e-9);
+    }
+
+    @Test
+    void givenBandwidthDepthBatchSizesAndKvType() throws Exception {
+        JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "2", "--depth", "5",
+                "--batch-sizes", "1,3", "--reps", "2", "--warmup", "0", "--kv", "q8", "--ctx", "64", "--bandwidth", "12.5", "--json");
+        assertEquals("given", r.get("memory_bandwidth_source").asText());
+        assertEquals(12.5, r.get("memory_bandwidth_gbps").asDouble());
+        assertEquals("q8", r.get("kv_type").asText());
+        assertEquals(64, r.get("context_size").asInt());
+        assertEquals(List.of("tg2", "pp1", "pp3"), StreamSupport.stream(r.get("tests").spliterator(), false).map(t -> t.get("name").asText()).toList());
+        for (JsonNode t : r.get("tests")) {
+            assertEquals(5, t.get("depth").asInt());
+            assertEquals(2, t.get("samples_tokens_per_second").size());
+        }
+        // a q8 cache of 64 positions is far smaller than the default f16 one of 4096
+        JsonNode f16 = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "1", "--reps", "1",
+                "--bandwidth", "1", "--json");
+        assertTrue(r.get("kv_cache_bytes").asLong() * 10 < f16.get("kv_cache_bytes").asLong());
+        assertEquals(r.get("weight_bytes_per_token").asLong(), f16.get("weight_bytes_per_token").asLong());
+    }
+
+    @Test
+    void promptOnlyHasNoDecodeBandwidth() throws Exception {
+        JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "4", "--gen-tokens", "0", "--reps", "1",
+                "--bandwidth", "10", "--json");
+        assertTrue(r.get("decode_gbps").isNull());
+        assertTrue(r.get("decode_bandwidth_fraction").isNull());
+    }
+
+    @Test
+    void textReport() {
+        CliRun run = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "8", "--gen-tokens", "4", "--reps", "1",
+                "--bandwidth", "10");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("pp8") && run.out().contains("tg4") && run.out().contains("weights read per decoded token"), run.out());
+        assertTrue(run.out().contains("of the memory bandwidth 10.00 GB/s (given)"), run.out());
+    }
+
+    @Test
+    void memoryBandwidthAlone() throws Exception {
+        JsonNode r = json("bench", "--membw", "--membw-mib", "8", "--membw-runs", "2", "--threads", "2", "--json");
+        assertEquals(8L << 20, r.get("buffer_bytes").asLong());
+        assertEquals(2, r.get("threads").asInt());
+        assertEquals(2, r.get("runs_gbps").size());
+        double best = Math.max(r.get("runs_gbps").get(0).asDouble(), r.get("runs_gbps").get(1).asDouble());
+        assertEquals(best, r.get("memory_bandwidth_gbps").asDouble());
+
+        CliRun text = CliRun.of("bench", "--membw", "--membw-mib", "4", "--membw-runs", "1");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().startsWith("memory read bandwidth: "), text.out());
+    }
+
+    private static String failing(String... args) {
+        CliRun run = CliRun.of(args);
+        assertNotEquals(0, run.exitCode(), run.out());
+        assertEquals(1, run.errLines().size(), "exactly one line on stderr, got:\n" + run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+        assertTrue(run.err().startsWith("flash4j: "), run.err());
+        return run.err();
+    }
+
+    @Test
+    void badFlagsGiveOneLineErrors() {
+        String m = MODEL.toString();
+        assertTrue(failing("bench").contains("--model"));
+        assertTrue(failing("bench", "--model", m, "--reps", "0").contains("--reps"));
+        assertTrue(failing("bench", "--model", m, "--warmup", "-1").contains("--warmup"));
+        assertTrue(failing("bench", "--model", m, "--prompt-tokens", "-1").contains("--prompt-tokens"));
+        assertTrue(failing("bench", "--model", m, "--gen-tokens", "-2").contains("--gen-tokens"));
+        assertTrue(failing("bench", "--model", m, "--depth", "-1").contains("--depth"));
+        assertTrue(failing("bench", "--model", m, "--depth", String.valueOf(Integer.MAX_VALUE)).contains("--depth"));
+        assertTrue(failing("bench", "--model", m, "--batch-sizes", "4,0").contains("--batch-sizes"));
+        assertTrue(failing("bench", "--model", m, "--batch-sizes", "x").contains("x"));
+        assertTrue(failing("bench", "--model", m, "--prompt-tokens", "0", "--gen-tokens", "0").contains("nothing to measure"));
+        assertTrue(failing("bench", "--model", m, "--kv", "q5").contains("--kv"));
+        assertTrue(failing("bench", "--model", m, "--ctx", "16", "--prompt-tokens", "32").contains("--ctx"));
+        assertTrue(failing("bench", "--model", m, "--threads", "0").contains("--threads"));
+        assertTrue(failing("bench", "--model", m, "--bandwidth", "-3").contains("--bandwidth"));
+        assertTrue(failing("bench", "--model", m, "--bogus").contains("--bogus"));
+        assertTrue(failing("bench", "--model", m, "--membw").contains("--membw"));
+        assertTrue(failing("bench", "--membw", "--membw-mib", "0").contains("--membw-mib"));
+        assertTrue(failing("bench", "--membw", "--membw-runs", "0").contains("--membw-runs"));
+        assertTrue(failing("bench", "--model", "/no/such/model.gguf", "--bandwidth", "1").contains("no such file"));
+    }
+}
