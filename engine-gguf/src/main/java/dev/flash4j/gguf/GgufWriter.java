@@ -40,7 +40,7 @@ public final class GgufWriter {
         void writeTo(WritableByteChannel out) throws IOException;
     }
 
-    /** Fills {@code target}, a writable window of the output file exactly the tensor's byte size long. */
+    /** Fills {@code target}, a writable window of the output file exactly the tensor's byte size long (shared: other threads may fill parts of it). */
     @FunctionalInterface
     public interface FillSource {
         void fill(MemorySegment target) throws IOException;
@@ -105,8 +105,8 @@ public final class GgufWriter {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) throw new IllegalArgumentException("empty metadata key");
         if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > GgufParser.MAX_KEY_BYTES) throw new IllegalArgumentException("metadata key longer than " + GgufParser.MAX_KEY_BYTES + " bytes");
-        Object v = normalize(key, type, value, 0);
-        if (key.equals("general.alignment")) alignmentOf(type, v);
+        Object v = MetadataValues.normalize(key, type, value, 0);
+        if (key.equals("general.alignment")) MetadataValues.alignment(type, v);
         metadata.put(key, new Value(type, v));
         return this;
     }
@@ -135,67 +135,7 @@ public final class GgufWriter {
     /** The alignment the data section will use. */
     public int alignment() {
         Value a = metadata.get("general.alignment");
-        return a == null ? GgufParser.DEFAULT_ALIGNMENT : alignmentOf(a.type(), a.value());
-    }
-
-    /** llama.cpp reads general.alignment with gguf_get_val_u32, which aborts on any other type: only UINT32 is written. */
-    private static int alignmentOf(GgufValueType type, Object v) {
-        if (type != GgufValueType.UINT32 || !(v instanceof Long l) || l <= 0 || l > (1 << 30) || Long.bitCount(l) != 1) {
-            throw new IllegalArgumentException("general.alignment must be a UINT32 power of two up to 2^30, not " + v + " (" + type + ")");
-        }
-        return (int) (long) l;
-    }
-
-    private static Object normalize(String key, GgufValueType type, Object value, int depth) {
-        Objects.requireNonNull(type, "type");
-        if (value == null) throw new IllegalArgumentException("metadata '" + key + "': null value");
-        if (depth > GgufParser.MAX_ARRAY_DEPTH) throw new IllegalArgumentException("metadata '" + key + "': arrays nested deeper than " + GgufParser.MAX_ARRAY_DEPTH);
-        switch (type) {
-            case STRING:
-                if (value instanceof String s) return s;
-                break;
-            case BOOL:
-                if (value instanceof Boolean b) return b;
-                break;
-            case FLOAT32:
-                if (value instanceof Number n) return n.floatValue();
-                break;
-            case FLOAT64:
-                if (value instanceof Number n) return n.doubleValue();
-                break;
-            case ARRAY:
-                if (value instanceof GgufArray a) {
-                    if (a.isStoredBytes()) return a; // read from a file: already normalized
-                    List<Object> out = new ArrayList<>(a.size());
-                    for (Object e : a.values()) out.add(normalize(key, a.elementType(), e, depth + 1));
-                    return new GgufArray(a.elementType(), out);
-                }
-                break;
-            default: // integers
-                if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                    long l = ((Number) value).longValue();
-                    long lo = switch (type) {
-                        case UINT8, UINT16, UINT32 -> 0;
-                        case INT8 -> Byte.MIN_VALUE;
-                        case INT16 -> Short.MIN_VALUE;
-                        case INT32 -> Integer.MIN_VALUE;
-                        default -> Long.MIN_VALUE; // INT64; UINT64 takes two's complement
-                    };
-                    long hi = switch (type) {
-                        case UINT8 -> 0xff;
-                        case INT8 -> Byte.MAX_VALUE;
-                        case UINT16 -> 0xffff;
-                        case INT16 -> Short.MAX_VALUE;
-                        case UINT32 -> 0xffff_ffffL;
-                        case INT32 -> Integer.MAX_VALUE;
-                        default -> Long.MAX_VALUE;
-                    };
-                    if (l < lo || l > hi) throw new IllegalArgumentException("metadata '" + key + "': " + l + " does not fit " + type);
-                    return l;
-                }
-                break;
-        }
-        throw new IllegalArgumentException("metadata '" + key + "': " + value.getClass().getSimpleName() + " " + value + " is not a " + type + " value");
+        return a == null ? GgufParser.DEFAULT_ALIGNMENT : MetadataValues.alignment(a.type(), a.value());
     }
 
     // ---- tensors ----
@@ -315,7 +255,7 @@ public final class GgufWriter {
     }
 
     private void writeFile(Path path, Map<String, Value> md, List<Tensor> ts) throws IOException {
-        int align = md.containsKey("general.alignment") ? alignmentOf(md.get("general.alignment").type(), md.get("general.alignment").value()) : GgufParser.DEFAULT_ALIGNMENT;
+        int align = md.containsKey("general.alignment") ? MetadataValues.alignment(md.get("general.alignment").type(), md.get("general.alignment").value()) : GgufParser.DEFAULT_ALIGNMENT;
         HeaderBuffer h = new HeaderBuffer();
         h.u32(GgufParser.MAGIC);
         h.u32(version);
@@ -324,7 +264,7 @@ public final class GgufWriter {
         for (Map.Entry<String, Value> e : md.entrySet()) {
             h.string(e.getKey());
             h.u32(e.getValue().type().id());
-            encode(h, e.getValue().type(), e.getValue().value());
+            MetadataValues.encode(h, e.getValue().type(), e.getValue().value());
         }
         long offset = 0;
         long[] offsets = new long[ts.size()];
@@ -363,7 +303,7 @@ public final class GgufWriter {
                                 throw new IOException("tensor '" + t.name + "': its source wrote " + bounded.written() + " of " + t.bytes + " bytes");
                             }
                         } else {
-                            try (Arena arena = Arena.ofConfined()) {
+                            try (Arena arena = Arena.ofShared()) {
                                 MemorySegment window = out.map(FileChannel.MapMode.READ_WRITE, at, t.bytes, arena);
                                 t.fill.fill(window);
                             }
@@ -387,25 +327,6 @@ public final class GgufWriter {
 
     private static void writeFully(FileChannel out, ByteBuffer b, long at) throws IOException {
         while (b.hasRemaining()) at += out.write(b, at);
-    }
-
-    private static void encode(HeaderBuffer h, GgufValueType type, Object v) {
-        switch (type) {
-            case UINT8, INT8 -> h.u8((int) (long) (Long) v);
-            case UINT16, INT16 -> h.u16((int) (long) (Long) v);
-            case UINT32, INT32 -> h.u32((int) (long) (Long) v);
-            case UINT64, INT64 -> h.u64((Long) v);
-            case FLOAT32 -> h.f32((Float) v);
-            case FLOAT64 -> h.f64((Double) v);
-            case BOOL -> h.u8((Boolean) v ? 1 : 0);
-            case STRING -> h.string((String) v);
-            case ARRAY -> {
-                GgufArray a = (GgufArray) v;
-                h.u32(a.elementType().id());
-                h.u64(a.size());
-                for (Object e : a.values()) encode(h, a.elementType(), e);
-            }
-        }
     }
 
     /** Passes writes through to the file at its position, refusing bytes past the tensor's size. */

@@ -34,7 +34,7 @@ final class InspectText {
         long fileBytes = 0;
         for (GgufFile.Shard s : f.shards()) fileBytes += s.mapping().byteSize();
         w.println(f.path() + ": GGUF v" + f.version() + (shards > 1 ? ", " + shards + " shards" : "") + ", " + bytes(fileBytes)
-                + ", alignment " + f.shards().getFirst().alignment() + ", " + m.keys().size() + " metadata keys, " + f.tensors().size() + " tensors");
+                + ", alignment " + f.shards().getFirst().alignment() + ", " + count(m.keys().size(), "metadata key") + ", " + count(f.tensors().size(), "tensor"));
         w.println();
         w.println("metadata:");
         int keyWidth = 0, typeWidth = 0;
@@ -116,6 +116,10 @@ final class InspectText {
         sb.append('"');
         if (n < s.length()) sb.append("... (").append(s.length()).append(" chars)");
         return sb.toString();
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String pad(String s, int w) {

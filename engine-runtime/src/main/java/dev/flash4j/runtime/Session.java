@@ -20,6 +20,14 @@ public final class Session implements AutoCloseable {
         this.vocab = model.config().vocab();
     }
 
+    Model model() {
+        return model;
+    }
+
+    Step35State state() {
+        return state;
+    }
+
     /** Positions filled so far. */
     public int position() {
         return state.position();
@@ -61,7 +69,7 @@ public final class Session implements AutoCloseable {
             int levelRows = ids.length - k;
             float[] next = new float[levelRows * d];
             out[k - 1] = new float[levelRows * vocab];
-            model.step35().mtpForward(model.pool(), state, k, Arrays.copyOfRange(ids, k, k + levelRows), hidden, 0, out[k - 1], next);
+            model.step35().mtpForward(model.pool(), state, k, Arrays.copyOfRange(ids, k, k + levelRows), hidden, 0, true, out[k - 1], next);
             hidden = next;
         }
         state.reset();
