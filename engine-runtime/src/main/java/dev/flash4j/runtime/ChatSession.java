@@ -151,7 +151,7 @@ public final class ChatSession implements AutoCloseable {
      * Tokenizes a rendered prompt with special tokens parsed. BOS is added as the vocabulary
      * asks, unless the template already wrote it (templates often start with {@code bos_token}).
      */
-    int[] tokenize(String prompt) {
+    public int[] tokenize(String prompt) {
         Tokenizer tok = model.tokenizer();
         boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.piece(tok.bos()));
         return tok.encode(prompt, options.addBos() && !templateHasBos, true);
