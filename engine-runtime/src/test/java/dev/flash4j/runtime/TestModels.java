@@ -14,10 +14,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The committed tiny models, and copies of them with a chat template (they ship without one). */
 public final class TestModels {
-    /** A small chat template in the usual shape: role headers, an end marker per turn, tool names. */
+    /** A small chat template in the usual shape: role headers (unknown roles rejected), an end marker per turn, tool names. */
     public static final String CHAT_TEMPLATE =
             "{%- if tools %}<|tools|>{% for t in tools %}{{ t.function.name }};{% endfor %}{{ eos_token }}{% endif %}"
-            + "{%- for m in messages %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}{% endfor %}"
+            + "{%- for m in messages %}{% if m.role not in ['system', 'user', 'assistant', 'tool'] %}"
+            + "{{ raise_exception('unknown role ' + m.role) }}{% endif %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}{% endfor %}"
             + "{%- if add_generation_prompt %}<|assistant|>{% endif %}";
 
     private TestModels() {}
