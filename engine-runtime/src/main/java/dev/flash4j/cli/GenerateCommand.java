@@ -1,6 +1,6 @@
 package dev.flash4j.cli;
 
-import dev.flash4j.runtime.ChatSession;
+import dev.flash4j.runtime.ChatFormat;
 import dev.flash4j.runtime.GenerationListener;
 import dev.flash4j.runtime.GenerationOptions;
 import dev.flash4j.runtime.GenerationResult;
@@ -97,9 +97,8 @@ final class GenerateCommand implements Callable<Integer> {
     private int[] tokenize(Model model) {
         if (!chat) return model.tokenizer().encode(input.prompt, true, true);
         if (!model.hasChatTemplate()) throw new UserError(run.model.getFileName() + " has no chat template (tokenizer.chat_template); drop --chat");
-        try (ChatSession chatSession = new ChatSession(model.newSession())) {
-            return chatSession.tokenize(chatSession.render(List.of(Map.of("role", "user", "content", input.prompt)), null));
-        }
+        ChatFormat format = new ChatFormat(model);
+        return format.tokenize(format.render(List.of(Map.of("role", "user", "content", input.prompt)), null, Map.of()), true);
     }
 
     private static GenerationListener printingIds(PrintStream out) {

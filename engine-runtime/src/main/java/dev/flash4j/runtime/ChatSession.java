@@ -1,9 +1,5 @@
 package dev.flash4j.runtime;
 
-import dev.flash4j.jinja.ChatPrompt;
-import dev.flash4j.jinja.TemplateException;
-import dev.flash4j.tokenizer.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +26,7 @@ public final class ChatSession implements AutoCloseable {
     public static final int DEFAULT_MAX_TOKENS = 1024;
 
     private final Session session;
-    private final Model model;
+    private final ChatFormat format;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private String systemPrompt;
     private GenerationOptions options = GenerationOptions.defaults().withMaxTokens(DEFAULT_MAX_TOKENS);
@@ -41,8 +37,7 @@ public final class ChatSession implements AutoCloseable {
     /** A chat over {@code session}'s model; fails at once if the model has no chat template. */
     public ChatSession(Session session) {
         this.session = Objects.requireNonNull(session, "session");
-        this.model = session.model();
-        model.chatTemplate();
+        this.format = new ChatFormat(session.model());
     }
 
     /** The system message put before the history (null: none). */
@@ -139,22 +134,12 @@ public final class ChatSession implements AutoCloseable {
         List<Map<String, Object>> all = new ArrayList<>();
         if (systemPrompt != null) all.add(message("system", systemPrompt));
         all.addAll(messages);
-        Tokenizer tok = model.tokenizer();
-        try {
-            return ChatPrompt.render(model.chatTemplate(), all, tools, true, tokenText(tok, tok.bos()), tokenText(tok, tok.eos()), templateVariables);
-        } catch (TemplateException e) {
-            throw new IllegalArgumentException("the chat template failed on this conversation: " + e.getMessage().replace('\n', ' '), e);
-        }
+        return format.render(all, tools, templateVariables);
     }
 
-    /**
-     * Tokenizes a rendered prompt with special tokens parsed. BOS is added as the vocabulary
-     * asks, unless the template already wrote it (templates often start with {@code bos_token}).
-     */
+    /** The ids of a rendered prompt, as {@link #send} feeds them (special tokens parsed, BOS as {@link ChatFormat#tokenize} says). */
     public int[] tokenize(String prompt) {
-        Tokenizer tok = model.tokenizer();
-        boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.piece(tok.bos()));
-        return tok.encode(prompt, options.addBos() && !templateHasBos, true);
+        return format.tokenize(prompt, options.addBos());
     }
 
     /** Forgets the history (the system prompt stays) and empties the cache. */
@@ -174,10 +159,6 @@ public final class ChatSession implements AutoCloseable {
         m.put("role", role);
         m.put("content", content);
         return m;
-    }
-
-    private static String tokenText(Tokenizer tok, int id) {
-        return id < 0 ? "" : tok.piece(id);
     }
 
     /** Forwards to the caller's listener and keeps what it saw for the reply and the history. */
