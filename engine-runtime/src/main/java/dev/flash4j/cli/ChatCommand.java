@@ -43,7 +43,7 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "1024", paramLabel = "N", description = "tokens per reply at most (default ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--stop", paramLabel = "STRING", description = "also end a reply at STRING (repeatable; not printed)")
+    @Option(names = "--stop", paramLabel = "STRING", description = "also end a reply at STRING (repeatable; not printed; \\n, \\t and \\\\ are unescaped)")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--stats", description = "print prompt and decode speed of each reply to stderr")
@@ -52,8 +52,7 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) throw new UserError("--max-tokens must be >= 1, got " + maxTokens);
-        for (String s : stops) if (s.isEmpty()) throw new UserError("--stop must not be empty");
-        GenerationOptions options = GenerationOptions.defaults().withMaxTokens(maxTokens).withSampling(sampling.toOptions()).withStopStrings(stops);
+        GenerationOptions options = GenerationOptions.defaults().withMaxTokens(maxTokens).withSampling(sampling.toOptions()).withStopStrings(StopFlags.parse(stops));
         Console console = System.console();
         boolean terminal = console != null && console.isTerminal();
         PrintStream out = Utf8Out.stdout();

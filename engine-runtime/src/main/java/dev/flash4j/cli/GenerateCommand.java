@@ -43,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", required = true, paramLabel = "N", description = "tokens to generate at most")
     int maxTokens;
 
-    @Option(names = "--stop", paramLabel = "STRING", description = "stop when the output contains STRING (repeatable; not printed)")
+    @Option(names = "--stop", paramLabel = "STRING", description = "stop when the output contains STRING (repeatable; not printed; \\n, \\t and \\\\ are unescaped)")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--chat", description = "wrap --prompt as one user message with the model's chat template")
@@ -59,9 +59,9 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0, got " + maxTokens);
         if (chat && input.prompt == null) throw new UserError("--chat needs --prompt");
-        for (String s : stops) if (s.isEmpty()) throw new UserError("--stop must not be empty");
         SamplingOptions samplingOptions = sampling.toOptions();
         if (input.ids != null && !stops.isEmpty()) throw new UserError("--stop needs --prompt (text)");
+        List<String> stopStrings = StopFlags.parse(stops);
         int idCount = input.ids != null ? input.ids.trim().split("[\\s,]+").length : 0;
         try (Model model = Model.load(run.model, run.toOptions(idCount + maxTokens)); Session session = model.newSession()) {
             int[] prompt = input.ids != null ? TokenIds.parse(input.ids, model.config().vocab()) : tokenize(model);
@@ -77,7 +77,7 @@ final class GenerateCommand implements Callable<Integer> {
                 Session.Result res = session.generate(prompt, maxTokens, samplingOptions, null, printingIds(out)::onToken);
                 r = new Stats(res.promptTokens(), res.prefillTokensPerSecond(), res.tokens().length, res.decodeTokensPerSecond(), res.stopReason());
             } else {
-                GenerationOptions options = GenerationOptions.defaults().withMaxTokens(maxTokens).withSampling(samplingOptions).withStopStrings(stops);
+                GenerationOptions options = GenerationOptions.defaults().withMaxTokens(maxTokens).withSampling(samplingOptions).withStopStrings(stopStrings);
                 GenerationResult res = session.generate(prompt, options, printIds ? printingIds(out) : printingText(out));
                 r = new Stats(res.usage().promptTokens(), res.timings().prefillTokensPerSecond(), res.usage().completionTokens(),
                         res.timings().decodeTokensPerSecond(), res.stopReason());
