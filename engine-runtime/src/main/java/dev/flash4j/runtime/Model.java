@@ -113,6 +113,7 @@ public final class Model implements AutoCloseable {
 
     /** A chat over this model's chat template, with its own session. */
     public ChatSession newChatSession() {
+        chatTemplate(); // fail before allocating a KV cache
         return new ChatSession(newSession());
     }
 
