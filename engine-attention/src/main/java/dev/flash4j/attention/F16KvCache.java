@@ -1,6 +1,10 @@
 package dev.flash4j.attention;
 
-/** Keys and values as IEEE half floats (rounded to nearest even on store). */
+import dev.flash4j.core.VectorOps;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Keys and values as IEEE half floats (rounded to nearest even on store), widened 8 at a time on use. */
 final class F16KvCache extends LayerKvCache {
     private final short[] keys;
     private final short[] values;
@@ -23,15 +27,28 @@ final class F16KvCache extends LayerKvCache {
     @Override
     public float dotKey(int pos, int head, float[] q, int qOff) {
         int base = slot(pos) * rowValues + head * headDim;
+        int i = 0;
         float s = 0;
-        for (int i = 0; i < headDim; i++) s += Float.float16ToFloat(keys[base + i]) * q[qOff + i];
+        if (headDim >= 8) {
+            FloatVector acc = FloatVector.zero(VectorOps.F8);
+            for (; i + 8 <= headDim; i += 8) {
+                acc = VectorOps.halvesToFloats(keys, base + i).fma(FloatVector.fromArray(VectorOps.F8, q, qOff + i), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < headDim; i++) s += Float.float16ToFloat(keys[base + i]) * q[qOff + i];
         return s;
     }
 
     @Override
     public void addValue(int pos, int head, float w, float[] out, int outOff) {
         int base = slot(pos) * rowValues + head * headDim;
-        for (int i = 0; i < headDim; i++) out[outOff + i] += w * Float.float16ToFloat(values[base + i]);
+        int i = 0;
+        FloatVector wv = FloatVector.broadcast(VectorOps.F8, w);
+        for (; i + 8 <= headDim; i += 8) {
+            VectorOps.halvesToFloats(values, base + i).fma(wv, FloatVector.fromArray(VectorOps.F8, out, outOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < headDim; i++) out[outOff + i] += w * Float.float16ToFloat(values[base + i]);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.flash4j.attention;
 
+import dev.flash4j.core.VectorOps;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * Keys and values as 8-bit integers with one scale per block of 32 values: ggml's q8_0 scheme
  * ({@code d = max|x| / 127} rounded to f16, {@code q = round(x / d)}), so results track
@@ -63,7 +67,15 @@ final class Q8KvCache extends LayerKvCache {
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
             int len = Math.min(BLOCK, headDim - i0);
             float acc = 0;
-            for (int i = 0; i < len; i++) acc += keys[base + i0 + i] * q[qOff + i0 + i];
+            int i = 0;
+            if (len == BLOCK) {
+                FloatVector v = VectorOps.bytesToFloats(keys, base + i0).mul(FloatVector.fromArray(VectorOps.F8, q, qOff + i0));
+                for (i = 8; i < BLOCK; i += 8) {
+                    v = VectorOps.bytesToFloats(keys, base + i0 + i).fma(FloatVector.fromArray(VectorOps.F8, q, qOff + i0 + i), v);
+                }
+                acc = v.reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < len; i++) acc += keys[base + i0 + i] * q[qOff + i0 + i];
             total += acc * keyScales[sBase + b];
         }
         return total;
@@ -77,7 +89,14 @@ final class Q8KvCache extends LayerKvCache {
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
             int len = Math.min(BLOCK, headDim - i0);
             float ws = w * valueScales[sBase + b];
-            for (int i = 0; i < len; i++) out[outOff + i0 + i] += ws * values[base + i0 + i];
+            int i = 0;
+            if (len == BLOCK) {
+                FloatVector wv = FloatVector.broadcast(VectorOps.F8, ws);
+                for (; i < BLOCK; i += 8) {
+                    VectorOps.bytesToFloats(values, base + i0 + i).fma(wv, FloatVector.fromArray(VectorOps.F8, out, outOff + i0 + i)).intoArray(out, outOff + i0 + i);
+                }
+            }
+            for (; i < len; i++) out[outOff + i0 + i] += ws * values[base + i0 + i];
         }
     }
 

@@ -38,6 +38,17 @@ public final class BlockFormats {
         return FORMATS.containsKey(type);
     }
 
+    /** Whether {@code type} has a dot product against 8-bit activations ({@link #q8}). */
+    public static boolean supportsQ8(GgmlType type) {
+        return FORMATS.get(type) instanceof Q8DotFormat;
+    }
+
+    /** The kernels of {@code type} with the 8-bit-activation dot; throws for types without one. */
+    public static Q8DotFormat q8(GgmlType type) {
+        if (of(type) instanceof Q8DotFormat f) return f;
+        throw new UnsupportedOperationException("tensor type " + type + " has no 8-bit activation dot product");
+    }
+
     /** The kernels of {@code type}; an {@link UnsupportedOperationException} names a type without them. */
     public static BlockFormat of(GgmlType type) {
         BlockFormat f = FORMATS.get(type);

@@ -60,7 +60,7 @@ final class Iq4XsFormat implements BlockFormat {
      * helper sees 8-lane vectors from the other kernels, and a call site profiled with two vector
      * classes can keep C2 from intrinsifying the conversion here.
      */
-    private static FloatVector widen(ByteVector b) {
+    static FloatVector widen(ByteVector b) {
         return (FloatVector) b.convertShape(VectorOperators.B2F, Vec.F, 0);
     }
 
@@ -75,7 +75,8 @@ final class Iq4XsFormat implements BlockFormat {
             int xl = xo + 32 * ib;
             for (int j = 0; j < 2; j++) { // low nibbles: values 0..15 of the sub-block, high: 16..31
                 ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
-                ByteVector v = q.lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
+                // shift as int lanes (x86 has no byte shift); the mask drops the bits that crossed bytes
+                ByteVector v = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4 * j).reinterpretAsBytes().and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
                 acc0 = widen(v).mul(dl).fma(Vec.x(x, xl + 16 * j), acc0);
                 acc1 = widen(v.slice(8)).mul(dl).fma(Vec.x(x, xl + 16 * j + 8), acc1);
             }

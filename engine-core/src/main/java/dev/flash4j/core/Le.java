@@ -12,7 +12,6 @@ final class Le {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Le() {}
 
@@ -41,13 +40,5 @@ final class Le {
 
     static long i64(MemorySegment s, long off) {
         return s.get(LONG, off);
-    }
-
-    static void putF16(MemorySegment s, long off, float v) {
-        s.set(SHORT, off, Float.floatToFloat16(v));
-    }
-
-    static void putU8(MemorySegment s, long off, int v) {
-        s.set(ValueLayout.JAVA_BYTE, off, (byte) v);
     }
 }

@@ -1,15 +1,23 @@
 package dev.flash4j.core;
 
 /**
- * Matrix products of mapped weights with f32 activations, parallel over output rows.
+ * Matrix products of mapped weights with activations, parallel over output rows.
  *
  * <p>Activations are flat row-major arrays: token {@code b}'s input vector is
  * {@code x[b*cols .. (b+1)*cols)}, its output {@code out[b*rows .. (b+1)*rows)}. For a batch, each
  * weight row is read once and applied to every token while it is in cache, so the weights stream
  * from memory once per batch rather than once per token.
+ *
+ * <p>With {@link ActivationPrecision#Q8} the inputs are quantized to 8 bits once per call (on the
+ * calling thread) and weight types with an 8-bit kernel use it; other types use floats.
  */
 public final class MatMul {
     private static final int ROW_GRAIN = 16;
+    /** From this many tokens on, rows are dequantized once and multiplied as floats ({@link TiledMatMul}). */
+    static final int TILED_MIN_BATCH = 8;
+
+    /** The calling thread's reusable 8-bit activation buffer (grown on demand, no state between calls). */
+    private static final ThreadLocal<Q8Activations[]> Q8_BUFFER = ThreadLocal.withInitial(() -> new Q8Activations[1]);
 
     private MatMul() {}
 
@@ -23,9 +31,30 @@ public final class MatMul {
         matmul(pool, w, x, batch, out, 0);
     }
 
-    /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors. */
+    /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, with float activations. */
     public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff) {
+        matmul(pool, w, x, batch, out, outOff, ActivationPrecision.F32);
+    }
+
+    /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, activations as {@code p} says. */
+    public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
+        if (batch >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+            int[] xOffs = new int[batch];
+            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
+            tiled(pool, w, x, xOffs, out, outOff, rows);
+            return;
+        }
+        if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
+            Q8Activations a = q8Buffer(batch * cols).quantize(x, 0, batch * cols);
+            pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    long off = r * w.rowBytes();
+                    for (int b = 0; b < batch; b++) out[outOff + b * rows + r] = f.dotQ8(w.data(), off, a, b * cols, cols);
+                }
+            });
+            return;
+        }
         pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
             for (int r = start; r < end; r++) {
                 for (int b = 0; b < batch; b++) out[outOff + b * rows + r] = w.dotRow(r, x, b * cols);
@@ -35,11 +64,45 @@ public final class MatMul {
 
     /** Like {@link #matmul} on a caller-chosen subset of the batch: tokens {@code x[sel[i]]} into {@code out[i]}. */
     public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride) {
-        int rows = w.rows();
+        matmulRows(pool, w, x, xStride, sel, count, out, outStride, ActivationPrecision.F32);
+    }
+
+    /** {@link #matmulRows} with activations as {@code p} says. */
+    public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride, ActivationPrecision p) {
+        int rows = w.rows(), cols = w.cols();
+        if (count >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+            int[] xOffs = new int[count];
+            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
+            tiled(pool, w, x, xOffs, out, 0, outStride);
+            return;
+        }
+        if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
+            Q8Activations a = q8Buffer(count * cols);
+            a.quantizeRows(x, xStride, sel, count, cols);
+            pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    long off = r * w.rowBytes();
+                    for (int i = 0; i < count; i++) out[i * outStride + r] = f.dotQ8(w.data(), off, a, i * cols, cols);
+                }
+            });
+            return;
+        }
         pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
             for (int r = start; r < end; r++) {
                 for (int i = 0; i < count; i++) out[i * outStride + r] = w.dotRow(r, x, sel[i] * xStride);
             }
         });
+    }
+
+    /** Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see {@link TiledMatMul}). */
+    private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
+        pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
+                TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
+    }
+
+    private static Q8Activations q8Buffer(int values) {
+        Q8Activations[] slot = Q8_BUFFER.get();
+        if (slot[0] == null || slot[0].capacity() < values) slot[0] = new Q8Activations(values);
+        return slot[0];
     }
 }

@@ -3,6 +3,7 @@ package dev.flash4j.core;
 import dev.flash4j.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -61,15 +62,17 @@ final class Q5KFormat implements BlockFormat {
             FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
             FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
             FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
-            for (int k = 0; k < 4; k++) {
-                ByteVector q = Vec.bytes8(src, p + 48 + 32 * c + 8 * k);
-                // qh >> 2c: bit 0 is the low-nibble value's fifth bit, bit 1 the high-nibble one's
-                ByteVector h = Vec.bytes8(src, p + 16 + 8 * k).lanewise(VectorOperators.LSHR, 2 * c);
-                ByteVector lo = q.and((byte) 0xF).or(h.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).or(h.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
-                int xl = xo + 64 * c + 8 * k;
-                accLo = Vec.toFloat(lo).fma(d1, m1).fma(Vec.x(x, xl), accLo);
-                accHi = Vec.toFloat(hi).fma(d2, m2).fma(Vec.x(x, xl + 32), accHi);
+            for (int j = 0; j < 2; j++) { // low nibbles (sub-block 2c, qh bit 2c), then high (2c+1, bit 2c+1)
+                FloatVector dj = j == 0 ? d1 : d2, mj = j == 0 ? m1 : m2;
+                for (int k = 0; k < 4; k += 2) {
+                    long qs = p + 48 + 32 * c + 8 * k, qh = p + 16 + 8 * k;
+                    int bit = 2 * c + j;
+                    IntVector q0 = Vec.nibbles(src, qs, 4 * j).or(Vec.toInt(Vec.bytes8(src, qh)).lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4));
+                    IntVector q1 = Vec.nibbles(src, qs + 8, 4 * j).or(Vec.toInt(Vec.bytes8(src, qh + 8)).lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4));
+                    int xl = xo + 64 * c + 32 * j + 8 * k;
+                    accLo = Vec.toFloat(q0).fma(dj, mj).fma(Vec.x(x, xl), accLo);
+                    accHi = Vec.toFloat(q1).fma(dj, mj).fma(Vec.x(x, xl + 8), accHi);
+                }
             }
         }
         return accLo.add(accHi).reduceLanes(VectorOperators.ADD);

@@ -3,6 +3,7 @@ package dev.flash4j.core;
 import dev.flash4j.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -14,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * values {@code l, l+32, l+64, l+96} take the low nibble of {@code ql[l]}, of {@code ql[l+32]}, the
  * high nibble of {@code ql[l]}, of {@code ql[l+32]}, and bits 0-1, 2-3, 4-5, 6-7 of {@code qh[l]}.
  */
-final class Q6KFormat implements BlockFormat {
+final class Q6KFormat implements Q8DotFormat {
     static final int BLOCK = 256, BYTES = 210;
 
     @Override
@@ -68,14 +69,48 @@ final class Q6KFormat implements BlockFormat {
             int is = k >> 1;
             int xl = xo + 128 * half + 8 * k;
             for (int j = 0; j < 2; j++) {
-                ByteVector h = Vec.bytes8(src, qh).lanewise(VectorOperators.LSHR, 4 * j);
-                ByteVector a = Vec.bytes8(src, ql).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector c = Vec.bytes8(src, ql + 32).lanewise(VectorOperators.LSHR, 4 * j).and((byte) 0xF);
-                ByteVector qa = a.or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                ByteVector qc = c.or(h.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
+                IntVector h = Vec.toInt(Vec.bytes8(src, qh)).lanewise(VectorOperators.LSHR, 4 * j);
+                IntVector qa = Vec.nibbles(src, ql, 4 * j).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector qc = Vec.nibbles(src, ql + 32, 4 * j).or(h.and(0x0C).lanewise(VectorOperators.LSHL, 2)).sub(32);
                 float sa = d * (byte) (s8 >>> (8 * (is + 4 * j))), sc = d * (byte) (s8 >>> (8 * (is + 2 + 4 * j)));
                 acc0 = Vec.toFloat(qa).mul(sa).fma(Vec.x(x, xl + 64 * j), acc0);
                 acc1 = Vec.toFloat(qc).mul(sc).fma(Vec.x(x, xl + 32 + 64 * j), acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dotQ8(MemorySegment src, long off, Q8Activations x, int xOff, int n) {
+        Q8Checks.check(x, xOff, n);
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDotQ8(src, off + (long) b * BYTES, x, xOff + b * BLOCK);
+        return sum;
+    }
+
+    /**
+     * One block against 8-bit activations, in the step order of {@link #blockDot}: each run of 8
+     * products {@code (q-32)*qx} is summed in ints, then scaled by {@code d*sc} and the activation
+     * block's scale (the quarter t of a half is activation block 4*half + t).
+     */
+    private static float blockDotQ8(MemorySegment src, long p, Q8Activations x, int xi) {
+        float d = Le.f16(src, p + 208);
+        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = acc0;
+        for (int i = 0; i < 8; i++) {
+            int half = i >> 2, k = i & 3;
+            long ql = p + 64 * half + 8 * k, qh = p + 128 + 32 * half + 8 * k;
+            long s8 = Le.i64(src, p + 192 + 8 * half);
+            int is = k >> 1;
+            int xl = xi + 128 * half + 8 * k;
+            for (int j = 0; j < 2; j++) {
+                IntVector h = Vec.toInt(Vec.bytes8(src, qh)).lanewise(VectorOperators.LSHR, 4 * j);
+                IntVector qa = Vec.nibbles(src, ql, 4 * j).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                IntVector qc = Vec.nibbles(src, ql + 32, 4 * j).or(h.and(0x0C).lanewise(VectorOperators.LSHL, 2)).sub(32);
+                int xa = xl + 64 * j, xc = xl + 32 + 64 * j;
+                float sa = d * (byte) (s8 >>> (8 * (is + 4 * j))) * x.d[xa / Q8Activations.BLOCK];
+                float sc = d * (byte) (s8 >>> (8 * (is + 2 + 4 * j))) * x.d[xc / Q8Activations.BLOCK];
+                acc0 = Vec.toFloat(qa.mul(Vec.q8(x.q, xa))).fma(FloatVector.broadcast(Vec.F, sa), acc0);
+                acc1 = Vec.toFloat(qc.mul(Vec.q8(x.q, xc))).fma(FloatVector.broadcast(Vec.F, sc), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);

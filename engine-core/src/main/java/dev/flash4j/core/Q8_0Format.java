@@ -1,13 +1,15 @@
 package dev.flash4j.core;
 
 import dev.flash4j.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
 /** Q8_0, 32 values in 34 bytes: {@code d} (f16) then 32 signed bytes {@code qs}; value = {@code d * qs[j]}. */
-final class Q8_0Format implements BlockFormat {
+final class Q8_0Format implements Q8DotFormat {
     static final int BLOCK = 32, BYTES = 34;
 
     @Override
@@ -37,5 +39,19 @@ final class Q8_0Format implements BlockFormat {
             else acc1 = t0.add(t1).fma(d, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dotQ8(MemorySegment src, long off, Q8Activations x, int xOff, int n) {
+        Q8Checks.check(x, xOff, n);
+        FloatVector acc = FloatVector.zero(Vec.F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            int xi = xOff + b * BLOCK;
+            IntVector s = IntVector.zero(Vec.I);
+            for (int k = 0; k < 4; k++) s = Vec.toInt(Vec.bytes8(src, p + 2 + 8 * k)).mul(Vec.q8(x.q, xi + 8 * k)).add(s);
+            acc = Vec.toFloat(s).fma(FloatVector.broadcast(Vec.F, Le.f16(src, p) * x.d[xi / BLOCK]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }

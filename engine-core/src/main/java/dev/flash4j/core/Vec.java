@@ -25,7 +25,15 @@ final class Vec {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** 0, 1, ..., 7: per-lane shift counts for picking bit (base + lane) out of a broadcast word. */
+    static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
+
     private Vec() {}
+
+    /** Bit {@code base + lane} of {@code bits} in each of the 8 lanes, moved to bit 4 (0 or 16). */
+    static IntVector fifthBits(int bits, int base) {
+        return IntVector.broadcast(I, bits >>> base).lanewise(VectorOperators.LSHR, LANE_INDEX).and(1).lanewise(VectorOperators.LSHL, 4);
+    }
 
     /** 8 bytes at {@code off}. */
     static ByteVector bytes8(MemorySegment s, long off) {
@@ -35,6 +43,38 @@ final class Vec {
     /** The 8 signed byte lanes of {@code b} as floats. */
     static FloatVector toFloat(ByteVector b) {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /*
+     * x86 has no byte-lane shifts: the Vector API emulates a byte shift by widening to shorts and
+     * narrowing back (several instructions). The kernels therefore widen quant bytes to int lanes
+     * first (one sign-extending move) and split nibbles and high bits with int shifts and masks
+     * (one instruction each); sign extension is harmless because every field is masked out.
+     */
+
+    /** The low nibbles of the 8 bytes at {@code off}, as ints 0..15. */
+    static IntVector lowNibbles(MemorySegment s, long off) {
+        return toInt(bytes8(s, off)).and(0xF);
+    }
+
+    /** Bits {@code shift .. shift+3} of the 8 bytes at {@code off}, as ints 0..15. */
+    static IntVector nibbles(MemorySegment s, long off, int shift) {
+        return toInt(bytes8(s, off)).lanewise(VectorOperators.LSHR, shift).and(0xF);
+    }
+
+    /** The 8 signed byte lanes of {@code b} as ints. */
+    static IntVector toInt(ByteVector b) {
+        return (IntVector) b.convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** 8 activation quants of {@code q} from {@code off}, as ints. */
+    static IntVector q8(byte[] q, int off) {
+        return toInt(ByteVector.fromArray(B64, q, off));
+    }
+
+    /** The 8 int lanes of {@code v} as floats. */
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
     }
 
     static FloatVector x(float[] x, int off) {
@@ -69,13 +109,18 @@ final class Vec {
 
     /** Plain vector dot of {@code w[0..n)} and {@code x[xOff..xOff+n)}; n a multiple of 8. */
     static float dot(float[] w, float[] x, int xOff, int n) {
+        return dot(w, 0, x, xOff, n);
+    }
+
+    /** Plain vector dot of {@code w[wOff..wOff+n)} and {@code x[xOff..xOff+n)}; n a multiple of 8. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 16 <= n; i += 16) {
-            a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
-            a1 = FloatVector.fromArray(F, w, i + 8).fma(x(x, xOff + i + 8), a1);
+            a0 = FloatVector.fromArray(F, w, wOff + i).fma(x(x, xOff + i), a0);
+            a1 = FloatVector.fromArray(F, w, wOff + i + 8).fma(x(x, xOff + i + 8), a1);
         }
-        for (; i < n; i += 8) a0 = FloatVector.fromArray(F, w, i).fma(x(x, xOff + i), a0);
+        for (; i < n; i += 8) a0 = FloatVector.fromArray(F, w, wOff + i).fma(x(x, xOff + i), a0);
         return a0.add(a1).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -71,6 +71,31 @@ public final class VectorOps {
         return s;
     }
 
+    /** Species of 8 shorts and 8 bytes, for widening half floats and int8 values to 8 float lanes. */
+    public static final VectorSpecies<Short> HALVES = jdk.incubator.vector.ShortVector.SPECIES_128;
+    public static final VectorSpecies<Byte> BYTES8 = jdk.incubator.vector.ByteVector.SPECIES_64;
+    /** 8 float lanes (AVX2); the widening helpers below produce this shape. */
+    public static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+
+    /** 8 IEEE half floats ({@code h[off..off+8)}, raw bits) as floats; exact for every finite, infinite and NaN half. */
+    public static FloatVector halvesToFloats(short[] h, int off) {
+        jdk.incubator.vector.IntVector bits = (jdk.incubator.vector.IntVector) jdk.incubator.vector.ShortVector.fromArray(HALVES, h, off)
+                .convertShape(VectorOperators.S2I, jdk.incubator.vector.IntVector.SPECIES_256, 0);
+        jdk.incubator.vector.IntVector sign = bits.and(0x80000000);
+        jdk.incubator.vector.IntVector mag = bits.and(0x7FFF);
+        // shifting the magnitude into a float's exponent/mantissa and scaling by 2^112 rebiases the exponent (and fixes subnormals)
+        jdk.incubator.vector.IntVector f = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        var special = mag.compare(VectorOperators.GE, 0x7C00);
+        jdk.incubator.vector.IntVector infNan = mag.lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
+        f = f.blend(infNan, special);
+        return f.or(sign).reinterpretAsFloats();
+    }
+
+    /** 8 signed bytes {@code b[off..off+8)} as floats. */
+    public static FloatVector bytesToFloats(byte[] b, int off) {
+        return (FloatVector) jdk.incubator.vector.ByteVector.fromArray(BYTES8, b, off).convertShape(VectorOperators.B2F, F8, 0);
+    }
+
     public static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));
     }

@@ -80,7 +80,11 @@ public final class WorkerPool implements AutoCloseable {
         generation = generation + 1; // publishes the fields above
         for (Thread w : workers) LockSupport.unpark(w);
         runChunks();
-        while (pending.get() != 0) Thread.onSpinWait();
+        // spin for the stragglers; yield now and then so a descheduled worker on a busy machine gets the core back
+        for (int spins = 0; pending.get() != 0; spins++) {
+            if ((spins & 1023) == 1023) Thread.yield();
+            else Thread.onSpinWait();
+        }
         this.task = null;
         Throwable f = failure;
         if (f != null) {

@@ -40,7 +40,7 @@ public final class GgufWriter {
         void writeTo(WritableByteChannel out) throws IOException;
     }
 
-    /** Fills {@code target}, a writable window of the output file exactly the tensor's byte size long. */
+    /** Fills {@code target}, a writable window of the output file exactly the tensor's byte size long (shared: other threads may fill parts of it). */
     @FunctionalInterface
     public interface FillSource {
         void fill(MemorySegment target) throws IOException;
@@ -303,7 +303,7 @@ public final class GgufWriter {
                                 throw new IOException("tensor '" + t.name + "': its source wrote " + bounded.written() + " of " + t.bytes + " bytes");
                             }
                         } else {
-                            try (Arena arena = Arena.ofConfined()) {
+                            try (Arena arena = Arena.ofShared()) {
                                 MemorySegment window = out.map(FileChannel.MapMode.READ_WRITE, at, t.bytes, arena);
                                 t.fill.fill(window);
                             }

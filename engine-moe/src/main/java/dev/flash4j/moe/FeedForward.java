@@ -1,5 +1,6 @@
 package dev.flash4j.moe;
 
+import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.MatMul;
 import dev.flash4j.core.VectorOps;
 import dev.flash4j.core.WeightMatrix;
@@ -21,12 +22,12 @@ public record FeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down,
      * Scratch arrays must hold {@code count * hiddenSize()} and {@code count * dim} floats.
      */
     public void addTo(WorkerPool pool, float[] h, int dim, int[] sel, float[] weight, int count, float[] out,
-                      float[] gateBuf, float[] upBuf, float[] downBuf) {
+                      float[] gateBuf, float[] upBuf, float[] downBuf, ActivationPrecision precision) {
         int ff = hiddenSize();
-        MatMul.matmulRows(pool, gate, h, dim, sel, count, gateBuf, ff);
-        MatMul.matmulRows(pool, up, h, dim, sel, count, upBuf, ff);
+        MatMul.matmulRows(pool, gate, h, dim, sel, count, gateBuf, ff, precision);
+        MatMul.matmulRows(pool, up, h, dim, sel, count, upBuf, ff, precision);
         for (int i = 0; i < count; i++) SwiGlu.apply(gateBuf, i * ff, upBuf, i * ff, ff, clampLimit);
-        MatMul.matmul(pool, down, gateBuf, count, downBuf);
+        MatMul.matmul(pool, down, gateBuf, count, downBuf, 0, precision);
         for (int i = 0; i < count; i++) {
             VectorOps.axpy(weight == null ? 1f : weight[i], downBuf, i * dim, out, sel[i] * dim, dim);
         }

@@ -7,6 +7,8 @@ import dev.flash4j.runtime.GenerationResult;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.SamplingOptions;
 import dev.flash4j.runtime.Session;
+import dev.flash4j.runtime.SpeculativeDecoder;
+import dev.flash4j.tokenizer.TokenStreamDecoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,12 +54,20 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--print-ids", description = "print token ids instead of text")
     boolean printIds;
 
-    @Option(names = "--stats", description = "print prompt and decode speed to stderr")
+    @Option(names = "--stats", description = "print prompt and decode speed (and, with --draft, drafting statistics) to stderr")
     boolean stats;
+
+    @Option(names = "--draft", defaultValue = "0", paramLabel = "K",
+            description = "speculative decoding with K MTP draft levels (0 = off; the model must carry MTP layers); greedy output is identical")
+    int draft;
+
+    @Option(names = "--fixed-draft", description = "with --draft: always draft K levels instead of adapting to the acceptance rate")
+    boolean fixedDraft;
 
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0, got " + maxTokens);
+        if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
         if (chat && input.prompt == null) throw new UserError("--chat needs --prompt");
         SamplingOptions samplingOptions = sampling.toOptions();
         if (input.ids != null && !stops.isEmpty()) throw new UserError("--stop needs --prompt (text)");
@@ -72,7 +82,22 @@ final class GenerateCommand implements Callable<Integer> {
             }
             PrintStream out = Utf8Out.stdout();
             Stats r;
-            if (input.ids != null) {
+            SpeculativeDecoder.Stats drafting = null;
+            if (draft > 0) {
+                // speculative decoding runs on token ids: stop tokens only, text decoded as it streams
+                if (!stopStrings.isEmpty()) throw new UserError("--stop cannot be combined with --draft yet");
+                if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be used");
+                if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
+                int[] stopTokens = input.ids != null ? null : model.endOfGenerationTokens();
+                TextPrinter text = input.ids != null || printIds ? null : new TextPrinter(model, out, stopTokens);
+                java.util.function.IntPredicate print = text != null ? text : printingIds(out)::onToken;
+                SpeculativeDecoder.Result sr = new SpeculativeDecoder(session, draft).generate(prompt, maxTokens, samplingOptions, stopTokens, print,
+                        new SpeculativeDecoder.Options(!fixedDraft, null, null));
+                if (text != null) text.finish();
+                Session.Result res = sr.generation();
+                drafting = sr.stats();
+                r = new Stats(res.promptTokens(), res.prefillTokensPerSecond(), res.tokens().length, res.decodeTokensPerSecond(), res.stopReason());
+            } else if (input.ids != null) {
                 // raw ids need no tokenizer and imply nothing about the vocabulary: no stop tokens
                 Session.Result res = session.generate(prompt, maxTokens, samplingOptions, null, printingIds(out)::onToken);
                 r = new Stats(res.promptTokens(), res.prefillTokensPerSecond(), res.tokens().length, res.decodeTokensPerSecond(), res.stopReason());
@@ -84,7 +109,16 @@ final class GenerateCommand implements Callable<Integer> {
             }
             out.println();
             out.flush();
+            if (stats && drafting != null) {
+                StringBuilder levels = new StringBuilder();
+                for (int k = 1; k <= draft; k++) {
+                    levels.append(String.format(" level %d: %d/%d (%.1f%%);", k, drafting.accepted()[k], drafting.drafted()[k], 100 * drafting.acceptance(k)));
+                }
+                System.err.printf("flash4j: drafted %d, accepted %d;%s %d verify passes, %.2f tokens per pass%n",
+                        drafting.totalDrafted(), drafting.totalAccepted(), levels, drafting.verifyPasses(), drafting.tokensPerPass());
+            }
             if (stats) {
+                System.err.println("flash4j: " + dev.flash4j.runtime.KvCacheCost.describe(model.config(), model.options().kvCacheType(), model.options().contextSize(), model.options().batchSize()));
                 System.err.printf("flash4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s, stopped: %s%n",
                         r.promptTokens, r.prefillPerSecond, r.generated, r.decodePerSecond, r.reason.name().toLowerCase(java.util.Locale.ROOT));
             }
@@ -114,6 +148,32 @@ final class GenerateCommand implements Callable<Integer> {
                 return true;
             }
         };
+    }
+
+    /** Prints the text of each token as it comes (whole UTF-8 characters), leaving out stop tokens. */
+    private static final class TextPrinter implements java.util.function.IntPredicate {
+        final TokenStreamDecoder decoder;
+        final PrintStream out;
+        final int[] stopTokens;
+
+        TextPrinter(Model model, PrintStream out, int[] stopTokens) {
+            this.decoder = model.tokenizer().newStreamDecoder(false);
+            this.out = out;
+            this.stopTokens = stopTokens;
+        }
+
+        @Override
+        public boolean test(int id) {
+            for (int s : stopTokens) if (s == id) return true;
+            out.print(decoder.push(id));
+            out.flush();
+            return true;
+        }
+
+        /** Prints what the decoder still holds (an unfinished character). */
+        void finish() {
+            out.print(decoder.flush());
+        }
     }
 
     private static GenerationListener printingText(PrintStream out) {

@@ -20,6 +20,8 @@ import java.nio.file.NoSuchFileException;
                 MtpLogitsCommand.class,
                 TokenizeCommand.class,
                 TemplateCommand.class,
+                SynthCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

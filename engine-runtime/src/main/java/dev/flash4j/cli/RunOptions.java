@@ -1,6 +1,7 @@
 package dev.flash4j.cli;
 
 import dev.flash4j.attention.KvCacheType;
+import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.WorkerPool;
 import dev.flash4j.runtime.ModelOptions;
 import picocli.CommandLine.Option;
@@ -24,6 +25,10 @@ final class RunOptions {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "largest batch of prompt tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--activations", defaultValue = "f32", paramLabel = "P",
+            description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
+    String activations;
+
     ModelOptions toOptions(int minimumContext) {
         int t = threads == null ? WorkerPool.defaultThreads() : threads;
         if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
@@ -37,6 +42,11 @@ final class RunOptions {
         int context = ctx != null ? ctx : Math.max(ModelOptions.DEFAULT_CONTEXT, minimumContext);
         if (context < 1) throw new UserError("--ctx must be positive, got " + context);
         if (context < minimumContext) throw new UserError("--ctx " + context + " is smaller than the " + minimumContext + " positions this run needs");
-        return new ModelOptions(t, type, context, batch);
+        ActivationPrecision precision = switch (activations.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32" -> ActivationPrecision.F32;
+            case "q8", "q8_0", "int8" -> ActivationPrecision.Q8;
+            default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
+        };
+        return new ModelOptions(t, type, context, batch, precision);
     }
 }

@@ -4,6 +4,7 @@ import dev.flash4j.attention.AttentionKernel;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.attention.LayerKvCache;
 import dev.flash4j.attention.Rope;
+import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.MatMul;
 import dev.flash4j.core.VectorOps;
 import dev.flash4j.core.WeightMatrix;
@@ -40,14 +41,19 @@ public final class Step35Model {
     }
 
     public Step35State newState(KvCacheType kvType, int contextSize, int maxBatch) {
-        return new Step35State(config, kvType, contextSize, maxBatch);
+        return new Step35State(config, kvType, contextSize, maxBatch, ActivationPrecision.F32);
+    }
+
+    /** A session state whose quantized matrix products take {@code activations} (F32 exact, Q8 faster). */
+    public Step35State newState(KvCacheType kvType, int contextSize, int maxBatch, ActivationPrecision activations) {
+        return new Step35State(config, kvType, contextSize, maxBatch, activations);
     }
 
     /**
      * Feeds {@code tokens} at the state's next positions, in batches of at most the state's batch
      * size. Writes the logits of every token ({@code allLogits}) or of the last one into
      * {@code logits} (row-major, {@code vocab} per row). When {@code hidden} is not null it receives
-     * the final hidden state after {@code output_norm} of the same rows (what MTP levels read).
+     * the final hidden state after {@code output_norm} of every token (what MTP level 1 reads).
      */
     public void forward(WorkerPool pool, Step35State st, int[] tokens, boolean allLogits, float[] logits, float[] hidden) {
         checkRoom(st, st.position, tokens.length);
@@ -60,11 +66,7 @@ public final class Step35Model {
             for (int b = 0; b < n; b++) weights.tokenEmbedding().dequantizeRow(tokens[start + b], st.x, b * d);
             for (int il = 0; il < config.layers(); il++) block(pool, st, il, n, st.position, 0);
             st.position += n;
-            if (allLogits) {
-                output(pool, st, weights.outputNorm(), weights.output(), 0, n, logits, hidden, start);
-            } else if (start + n == tokens.length) {
-                output(pool, st, weights.outputNorm(), weights.output(), n - 1, 1, logits, hidden, 0);
-            }
+            output(pool, st, weights.outputNorm(), weights.output(), n, allLogits, start + n == tokens.length, logits, hidden, start);
         }
     }
 
@@ -81,7 +83,7 @@ public final class Step35Model {
      * logits and its hidden output (before {@code shared_head_norm}) for every row.
      */
     public void mtpForward(WorkerPool pool, Step35State st, int level, int[] tokens, float[] prevHidden, int index0,
-                           float[] logits, float[] hidden) {
+                           boolean allLogits, float[] logits, float[] hidden) {
         if (level < 1 || level > config.mtpLayers()) throw new IllegalArgumentException("MTP level " + level + " is not in 1.." + config.mtpLayers());
         checkRoom(st, index0, tokens.length);
         int il = config.layers() + level - 1, d = config.embedding();
@@ -95,10 +97,10 @@ public final class Step35Model {
                 VectorOps.rmsNorm(st.h, b * d, mtp.enorm(), config.rmsEps(), st.proj, 2 * b * d, d);
                 VectorOps.rmsNorm(prevHidden, (start + b) * d, mtp.hnorm(), config.rmsEps(), st.proj, 2 * b * d + d, d);
             }
-            MatMul.matmul(pool, mtp.ehProj(), st.proj, n, st.x);
+            MatMul.matmul(pool, mtp.ehProj(), st.proj, n, st.x, 0, st.activations);
             block(pool, st, il, n, index0 + start, level - 1);
             if (hidden != null) System.arraycopy(st.x, 0, hidden, start * d, n * d);
-            output(pool, st, mtp.headNorm(), head, 0, n, logits, null, start);
+            output(pool, st, mtp.headNorm(), head, n, allLogits, start + n == tokens.length, logits, null, start);
         }
     }
 
@@ -118,10 +120,10 @@ public final class Step35Model {
     private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
         for (int b = 0; b < n; b++) VectorOps.rmsNorm(st.x, b * d, w.attnNorm(), config.rmsEps(), st.h, b * d, d);
-        MatMul.matmul(pool, w.wq(), st.h, n, st.q);
-        MatMul.matmul(pool, w.wk(), st.h, n, st.k);
-        MatMul.matmul(pool, w.wv(), st.h, n, st.v);
-        MatMul.matmul(pool, w.wGate(), st.h, n, st.gate);
+        MatMul.matmul(pool, w.wq(), st.h, n, st.q, 0, st.activations);
+        MatMul.matmul(pool, w.wk(), st.h, n, st.k, 0, st.activations);
+        MatMul.matmul(pool, w.wv(), st.h, n, st.v, 0, st.activations);
+        MatMul.matmul(pool, w.wGate(), st.h, n, st.gate, 0, st.activations);
         LayerKvCache cache = st.caches[il];
         Rope rope = ropes[il];
         for (int b = 0; b < n; b++) {
@@ -136,7 +138,7 @@ public final class Step35Model {
         for (int b = 0; b < n; b++) {
             for (int j = 0; j < nh; j++) VectorOps.scale(st.attn, (b * nh + j) * hd, hd, VectorOps.sigmoid(st.gate[b * nh + j]));
         }
-        MatMul.matmul(pool, w.wo(), st.attn, n, st.proj);
+        MatMul.matmul(pool, w.wo(), st.attn, n, st.proj, 0, st.activations);
         for (int b = 0; b < n; b++) VectorOps.add(st.x, b * d, st.proj, b * d, d);
     }
 
@@ -147,14 +149,14 @@ public final class Step35Model {
         int[] all = st.tokensOfExpert;
         for (int b = 0; b < n; b++) all[b] = b;
         if (w.dense() != null) {
-            w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown);
+            w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
             return;
         }
         Step35Weights.Moe moe = w.moe();
         int ne = config.experts(), k = moe.routing().topK();
-        MatMul.matmul(pool, moe.router(), st.h, n, st.router);
+        MatMul.matmul(pool, moe.router(), st.h, n, st.router, 0, st.activations);
         for (int b = 0; b < n; b++) moe.routing().route(st.router, b * ne, st.expertIds, st.expertWeights, b * k);
-        if (moe.shared() != null) moe.shared().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown);
+        if (moe.shared() != null) moe.shared().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
         // group the batch by expert so each expert's weights are read once for all its tokens
         for (int e = 0; e < ne; e++) {
             int count = 0;
@@ -168,17 +170,33 @@ public final class Step35Model {
             }
             if (count > 0) {
                 FeedForward expert = moe.experts()[e];
-                expert.addTo(pool, st.h, d, st.tokensOfExpert, st.weightsOfExpert, count, st.x, st.ffGate, st.ffUp, st.ffDown);
+                expert.addTo(pool, st.h, d, st.tokensOfExpert, st.weightsOfExpert, count, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
             }
         }
     }
 
-    /** Normalized hidden states and logits of batch rows {@code [first, first+count)}, written from row {@code outRow} on. */
-    private void output(WorkerPool pool, Step35State st, float[] norm, WeightMatrix head, int first, int count,
-                        float[] logits, float[] hidden, int outRow) {
+    /**
+     * After a batch of {@code n} rows starting at token {@code start}: the normalized hidden states
+     * of every row into {@code hidden} (if wanted), and logits of every row ({@code allLogits}) or,
+     * for the last batch, of its last row only (written to row 0 of {@code logits}).
+     */
+    private void output(WorkerPool pool, Step35State st, float[] norm, WeightMatrix head, int n, boolean allLogits, boolean lastBatch,
+                        float[] logits, float[] hidden, int start) {
         int d = config.embedding();
-        for (int b = 0; b < count; b++) VectorOps.rmsNorm(st.x, (first + b) * d, norm, config.rmsEps(), st.h, b * d, d);
-        if (hidden != null) System.arraycopy(st.h, 0, hidden, outRow * d, count * d);
-        MatMul.matmul(pool, head, st.h, count, logits, outRow * config.vocab());
+        if (allLogits || hidden != null) {
+            for (int b = 0; b < n; b++) VectorOps.rmsNorm(st.x, b * d, norm, config.rmsEps(), st.h, b * d, d);
+            if (hidden != null) System.arraycopy(st.h, 0, hidden, start * d, n * d);
+            if (allLogits) {
+                MatMul.matmul(pool, head, st.h, n, logits, start * config.vocab(), st.activations);
+                return;
+            }
+            if (lastBatch) {
+                System.arraycopy(st.h, (n - 1) * d, st.h, 0, d);
+                MatMul.matmul(pool, head, st.h, 1, logits, 0, st.activations);
+            }
+        } else if (lastBatch) {
+            VectorOps.rmsNorm(st.x, (n - 1) * d, norm, config.rmsEps(), st.h, 0, d);
+            MatMul.matmul(pool, head, st.h, 1, logits, 0, st.activations);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.flash4j.model;
 
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.attention.LayerKvCache;
+import dev.flash4j.core.ActivationPrecision;
 
 /**
  * Per-session state of a {@code step35} model: the KV cache of every block, the number of
@@ -13,6 +14,7 @@ public final class Step35State {
     final KvCacheType kvType;
     final int contextSize;
     final int maxBatch;
+    final ActivationPrecision activations;
     final LayerKvCache[] caches;
     int position;
 
@@ -23,13 +25,14 @@ public final class Step35State {
     final float[] expertWeights, weightsOfExpert;
     final float[] cos, sin;
 
-    Step35State(Step35Config c, KvCacheType kvType, int contextSize, int maxBatch) {
+    Step35State(Step35Config c, KvCacheType kvType, int contextSize, int maxBatch, ActivationPrecision activations) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be positive, got " + contextSize);
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be positive, got " + maxBatch);
         this.config = c;
         this.kvType = kvType;
         this.contextSize = contextSize;
         this.maxBatch = maxBatch;
+        this.activations = activations;
         this.caches = new LayerKvCache[c.blocks()];
         for (int il = 0; il < c.blocks(); il++) {
             int window = c.windowOf(il);

@@ -119,7 +119,7 @@ public final class Model implements AutoCloseable {
 
     /** A new conversation with its own KV cache of {@code options().contextSize()} positions. */
     public Session newSession() {
-        return new Session(this, model.newState(options.kvCacheType(), options.contextSize(), options.batchSize()));
+        return new Session(this, model.newState(options.kvCacheType(), options.contextSize(), options.batchSize(), options.activations()));
     }
 
     /** Bytes of weights read from memory per decoded token (all dense weights plus the used share of experts). */

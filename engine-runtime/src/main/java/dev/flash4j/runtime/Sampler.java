@@ -16,6 +16,7 @@ public final class Sampler {
     private final float[] work;
     private final int[] order;
     private final int[] counts;
+    private final double[] probs;
 
     public Sampler(SamplingOptions options, int vocab) {
         this.options = options;
@@ -23,6 +24,7 @@ public final class Sampler {
         this.work = new float[vocab];
         this.order = new int[vocab];
         this.counts = new int[vocab];
+        this.probs = new double[vocab];
     }
 
     /**
@@ -30,6 +32,57 @@ public final class Sampler {
      * {@code history[0 .. historyLength)} for the penalties. The logits are not modified.
      */
     public int sample(float[] logits, int off, int[] history, int historyLength) {
+        int n = candidates(logits, off, history, historyLength);
+        if (n == 1) return order[0];
+        double r = random.nextDouble();
+        for (int i = 0; i < n; i++) {
+            r -= probs[i];
+            if (r < 0) return order[i];
+        }
+        return order[n - 1];
+    }
+
+    /**
+     * The full distribution the sampler draws from for these logits (zero outside the candidates
+     * that survive the filters; one-hot at the argmax when greedy) into {@code dist[0 .. vocab)}.
+     * Speculative decoding compares these distributions of the target and the drafter.
+     */
+    public void distribution(float[] logits, int off, int[] history, int historyLength, float[] dist) {
+        int n = candidates(logits, off, history, historyLength);
+        java.util.Arrays.fill(dist, 0, work.length, 0f);
+        for (int i = 0; i < n; i++) dist[order[i]] = (float) probs[i];
+    }
+
+    /** Draws a token from a distribution over the vocabulary (need not be normalized). */
+    public int draw(float[] dist) {
+        double total = 0;
+        for (int i = 0; i < work.length; i++) total += dist[i];
+        double r = random.nextDouble() * total;
+        int last = 0;
+        for (int i = 0; i < work.length; i++) {
+            if (dist[i] <= 0) continue;
+            last = i;
+            r -= dist[i];
+            if (r < 0) return i;
+        }
+        return last;
+    }
+
+    /** A uniform number in [0, 1) from this sampler's seeded generator. */
+    public double nextUniform() {
+        return random.nextDouble();
+    }
+
+    /** Whether this sampler is greedy (temperature 0). */
+    public boolean greedy() {
+        return options.temperature() == 0f;
+    }
+
+    /**
+     * Fills {@code order[0..n)} with the surviving candidates, best first, and {@code probs[0..n)}
+     * with their normalized probabilities; returns {@code n}.
+     */
+    private int candidates(float[] logits, int off, int[] history, int historyLength) {
         int vocab = work.length;
         System.arraycopy(logits, off, work, 0, vocab);
         applyPenalties(history, historyLength);
@@ -37,18 +90,17 @@ public final class Sampler {
             int id = e.getKey();
             if (id >= 0 && id < vocab) work[id] += e.getValue();
         }
-        if (options.temperature() == 0f) return VectorOps.argmax(work, 0, vocab);
-
-        // candidates sorted by logit, best first, cut by top-k
-        int n = vocab;
+        if (options.temperature() == 0f) {
+            order[0] = VectorOps.argmax(work, 0, vocab);
+            probs[0] = 1;
+            return 1;
+        }
         for (int i = 0; i < vocab; i++) order[i] = i;
-        int k = options.topK() > 0 ? Math.min(options.topK(), vocab) : vocab;
-        sortByLogit(k);
-        n = k;
+        int n = options.topK() > 0 ? Math.min(options.topK(), vocab) : vocab;
+        sortByLogit(n);
         // softmax at temperature over the candidates
         float max = work[order[0]];
         double sum = 0;
-        double[] probs = new double[n];
         for (int i = 0; i < n; i++) {
             probs[i] = Math.exp((work[order[i]] - max) / options.temperature());
             sum += probs[i];
@@ -73,12 +125,8 @@ public final class Sampler {
         }
         double total = 0;
         for (int i = 0; i < n; i++) total += probs[i];
-        double r = random.nextDouble() * total;
-        for (int i = 0; i < n; i++) {
-            r -= probs[i];
-            if (r < 0) return order[i];
-        }
-        return order[n - 1];
+        for (int i = 0; i < n; i++) probs[i] /= total;
+        return n;
     }
 
     private void applyPenalties(int[] history, int length) {

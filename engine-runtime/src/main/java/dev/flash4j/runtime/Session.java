@@ -45,6 +45,18 @@ public final class Session implements AutoCloseable {
         System.arraycopy(tokens, 0, cached, start, tokens.length);
     }
 
+    Step35State state() {
+        return state;
+    }
+
+    /**
+     * For code that runs the model on this session's state directly (speculative decoding): notes
+     * that {@code tokens} now sit at positions {@code start ..}, so {@link #cachedTokens()} stays true.
+     */
+    void recordFed(int start, int[] tokens) {
+        System.arraycopy(tokens, 0, cached, start, tokens.length);
+    }
+
     /** Positions filled so far. */
     public int position() {
         return state.position();
@@ -86,7 +98,7 @@ public final class Session implements AutoCloseable {
             int levelRows = ids.length - k;
             float[] next = new float[levelRows * d];
             out[k - 1] = new float[levelRows * vocab];
-            model.step35().mtpForward(model.pool(), state, k, Arrays.copyOfRange(ids, k, k + levelRows), hidden, 0, out[k - 1], next);
+            model.step35().mtpForward(model.pool(), state, k, Arrays.copyOfRange(ids, k, k + levelRows), hidden, 0, true, out[k - 1], next);
             hidden = next;
         }
         state.reset();

@@ -112,6 +112,19 @@ class SessionTest {
     }
 
     @Test
+    void kvCacheCostMatchesWhatTheCachesHold() {
+        try (Session s = model.newSession()) {
+            var o = model.options();
+            assertEquals(s.kvCacheBytes(), KvCacheCost.bytes(model.config(), o.kvCacheType(), o.contextSize(), o.batchSize()));
+        }
+        // the spec's numbers for the real model at 256K: about 12.9 GB at f16 and 6.8 GB with 8-bit values
+        double f16 = KvCacheCost.realModelBytes(KvCacheType.F16, KvCacheCost.REAL_CONTEXT, 512) / 1e9;
+        double q8 = KvCacheCost.realModelBytes(KvCacheType.Q8, KvCacheCost.REAL_CONTEXT, 512) / 1e9;
+        assertEquals(12.9, f16, 0.2);
+        assertEquals(6.8, q8, 0.2);
+    }
+
+    @Test
     void outOfRangeTokenIsRejected() {
         try (Session s = model.newSession()) {
             assertThrows(IllegalArgumentException.class, () -> s.prefillAll(new int[]{1, vocab}));

@@ -1,0 +1,76 @@
+package dev.flash4j.core;
+
+/**
+ * An activation vector quantized to 8 bits the way llama.cpp feeds its quantized dot products:
+ * blocks of 32 values, each with a float scale {@code d = max|x| / 127} and int8 quants
+ * {@code q = round(x / d)} (half to even), plus the sum of each block's quants (the min terms of
+ * Q4_K need it). One instance is a reusable buffer: {@link #quantize} overwrites it, so a thread
+ * quantizes its input once and then runs {@link Q8DotFormat#dotQ8} over many weight rows.
+ * Not thread-safe while being (re)quantized; read-only use from many threads is fine.
+ */
+public final class Q8Activations {
+    public static final int BLOCK = 32;
+
+    final byte[] q;
+    final float[] d;
+    final int[] sums;
+    private int length;
+
+    /** A buffer for up to {@code capacity} values (a multiple of 32). */
+    public Q8Activations(int capacity) {
+        if (capacity % BLOCK != 0) throw new IllegalArgumentException("capacity " + capacity + " is not a multiple of " + BLOCK);
+        q = new byte[capacity];
+        d = new float[capacity / BLOCK];
+        sums = new int[capacity / BLOCK];
+    }
+
+    /** Quantizes {@code x[off .. off+n)} into this buffer ({@code n} a multiple of 32). */
+    public Q8Activations quantize(float[] x, int off, int n) {
+        if (n % BLOCK != 0 || n > q.length) throw new IllegalArgumentException(n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
+        quantizeBlocks(x, off, 0, n);
+        length = n;
+        return this;
+    }
+
+    /** Quantizes {@code x[off .. off+n)} into values {@code [to, to+n)} (all multiples of 32 but off). */
+    private void quantizeBlocks(float[] x, int off, int to, int n) {
+        for (int b = to / BLOCK; b < (to + n) / BLOCK; b++) {
+            int xo = off + b * BLOCK - to;
+            float amax = 0;
+            for (int j = 0; j < BLOCK; j++) amax = Math.max(amax, Math.abs(x[xo + j]));
+            float scale = amax / 127;
+            float inv = scale != 0 ? 1 / scale : 0;
+            int sum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                int v = (int) Math.rint(x[xo + j] * inv);
+                q[b * BLOCK + j] = (byte) v;
+                sum += v;
+            }
+            d[b] = scale;
+            sums[b] = sum;
+        }
+    }
+
+    /**
+     * Quantizes {@code count} vectors of {@code n} values, vector {@code i} read from
+     * {@code x[sel[i] * stride ..]}, into consecutive runs {@code [i*n, (i+1)*n)} of this buffer.
+     */
+    public Q8Activations quantizeRows(float[] x, int stride, int[] sel, int count, int n) {
+        if (n % BLOCK != 0 || (long) n * count > q.length) throw new IllegalArgumentException(count + " x " + n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
+        for (int i = 0; i < count; i++) quantizeBlocks(x, sel[i] * stride, i * n, n);
+        length = n * count;
+        return this;
+    }
+
+    /** Values this buffer holds at most. */
+    public int capacity() { return q.length; }
+
+    /** Number of quantized values. */
+    public int length() { return length; }
+
+    /** Value {@code i} as the dot kernels see it: {@code d[i/32] * q[i]}. */
+    public float value(int i) {
+        if (i >= length) throw new IndexOutOfBoundsException(i + " >= " + length);
+        return d[i / BLOCK] * q[i];
+    }
+}

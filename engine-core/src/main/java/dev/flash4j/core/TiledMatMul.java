@@ -1,0 +1,125 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batched products for prompt-sized batches, where arithmetic rather than memory is the limit:
+ * each weight row is decoded to floats exactly once per call, then multiplied with every token.
+ *
+ * <p>Layout: a thread takes a range of output rows and walks it in tiles of {@link #TILE_ROWS}
+ * rows. A tile is dequantized into a per-thread float scratch ({@code TILE_ROWS * cols} floats,
+ * 256 KB for 4096 columns: stays in L2). Then for every group of 4 tokens, and within it every
+ * group of 4 rows of the tile, {@link #dot4x4} forms the 16 dot products at once: per step of
+ * {@code L} columns it loads 4 weight vectors and 4 token vectors and issues 16 independent FMAs,
+ * so the loads are shared and the FMA units, not the loads, set the pace. The 4 tokens' vectors
+ * are reused for all rows of the tile while they sit in L1/L2. Leftover rows and tokens (counts not
+ * divisible by 4) go through narrower kernels over the same scratch.
+ */
+final class TiledMatMul {
+    static final int TILE_ROWS = 16;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
+    /** Per-thread dequantized tile, grown on demand; holds no state between calls. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][]);
+
+    private TiledMatMul() {}
+
+    /** Whether a {@code cols}-wide matrix can use these kernels (whole vectors per row). */
+    static boolean fits(int cols) {
+        return cols % L == 0;
+    }
+
+    /**
+     * Rows {@code [start, end)} of {@code out[outOff + t*outStride + r] = dot(row r, x[xOffs[t] ..])}
+     * for tokens {@code t < tokens}.
+     */
+    static void rows(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, int start, int end) {
+        int cols = w.cols();
+        float[] tile = scratch(TILE_ROWS * cols);
+        for (int r0 = start; r0 < end; r0 += TILE_ROWS) {
+            int nr = Math.min(TILE_ROWS, end - r0);
+            for (int i = 0; i < nr; i++) w.dequantizeRow(r0 + i, tile, i * cols);
+            int t = 0;
+            for (; t + 4 <= tokens; t += 4) {
+                int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
+                int o = outOff + t * outStride + r0;
+                int i = 0;
+                for (; i + 4 <= nr; i += 4) dot4x4(tile, i * cols, cols, x, x0, x1, x2, x3, out, o + i, outStride);
+                for (; i < nr; i++) dot1x4(tile, i * cols, x, x0, x1, x2, x3, cols, out, o + i, outStride);
+            }
+            for (; t < tokens; t++) {
+                int o = outOff + t * outStride + r0;
+                int i = 0;
+                for (; i + 4 <= nr; i += 4) dot4x1(tile, i * cols, cols, x, xOffs[t], out, o + i);
+                for (; i < nr; i++) out[o + i] = Vec.dot(tile, i * cols, x, xOffs[t], cols);
+            }
+        }
+    }
+
+    private static float[] scratch(int n) {
+        float[][] slot = SCRATCH.get();
+        if (slot[0] == null || slot[0].length < n) slot[0] = new float[n];
+        return slot[0];
+    }
+
+    /** Rows {@code w0, w0+n, w0+2n, w0+3n} of {@code w} against 4 tokens; result (row i, token t) to {@code out[o + t*ts + i]}. */
+    private static void dot4x4(float[] w, int w0, int n, float[] x, int x0, int x1, int x2, int x3, float[] out, int o, int ts) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int w1 = w0 + n, w2 = w1 + n, w3 = w2 + n;
+        for (int i = 0; i < n; i += L) {
+            FloatVector a0 = FloatVector.fromArray(F, w, w0 + i), a1 = FloatVector.fromArray(F, w, w1 + i);
+            FloatVector a2 = FloatVector.fromArray(F, w, w2 + i), a3 = FloatVector.fromArray(F, w, w3 + i);
+            FloatVector b = FloatVector.fromArray(F, x, x0 + i);
+            c00 = a0.fma(b, c00); c10 = a1.fma(b, c10); c20 = a2.fma(b, c20); c30 = a3.fma(b, c30);
+            b = FloatVector.fromArray(F, x, x1 + i);
+            c01 = a0.fma(b, c01); c11 = a1.fma(b, c11); c21 = a2.fma(b, c21); c31 = a3.fma(b, c31);
+            b = FloatVector.fromArray(F, x, x2 + i);
+            c02 = a0.fma(b, c02); c12 = a1.fma(b, c12); c22 = a2.fma(b, c22); c32 = a3.fma(b, c32);
+            b = FloatVector.fromArray(F, x, x3 + i);
+            c03 = a0.fma(b, c03); c13 = a1.fma(b, c13); c23 = a2.fma(b, c23); c33 = a3.fma(b, c33);
+        }
+        out[o] = sum(c00); out[o + 1] = sum(c10); out[o + 2] = sum(c20); out[o + 3] = sum(c30);
+        o += ts;
+        out[o] = sum(c01); out[o + 1] = sum(c11); out[o + 2] = sum(c21); out[o + 3] = sum(c31);
+        o += ts;
+        out[o] = sum(c02); out[o + 1] = sum(c12); out[o + 2] = sum(c22); out[o + 3] = sum(c32);
+        o += ts;
+        out[o] = sum(c03); out[o + 1] = sum(c13); out[o + 2] = sum(c23); out[o + 3] = sum(c33);
+    }
+
+    /** One row against 4 tokens. */
+    private static void dot1x4(float[] w, int w0, float[] x, int x0, int x1, int x2, int x3, int n, float[] out, int o, int ts) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        for (int i = 0; i < n; i += L) {
+            FloatVector a = FloatVector.fromArray(F, w, w0 + i);
+            c0 = a.fma(FloatVector.fromArray(F, x, x0 + i), c0);
+            c1 = a.fma(FloatVector.fromArray(F, x, x1 + i), c1);
+            c2 = a.fma(FloatVector.fromArray(F, x, x2 + i), c2);
+            c3 = a.fma(FloatVector.fromArray(F, x, x3 + i), c3);
+        }
+        out[o] = sum(c0); out[o + ts] = sum(c1); out[o + 2 * ts] = sum(c2); out[o + 3 * ts] = sum(c3);
+    }
+
+    /** 4 rows against one token. */
+    private static void dot4x1(float[] w, int w0, int n, float[] x, int x0, float[] out, int o) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        for (int i = 0; i < n; i += L) {
+            FloatVector b = FloatVector.fromArray(F, x, x0 + i);
+            c0 = FloatVector.fromArray(F, w, w0 + i).fma(b, c0);
+            c1 = FloatVector.fromArray(F, w, w0 + n + i).fma(b, c1);
+            c2 = FloatVector.fromArray(F, w, w0 + 2 * n + i).fma(b, c2);
+            c3 = FloatVector.fromArray(F, w, w0 + 3 * n + i).fma(b, c3);
+        }
+        out[o] = sum(c0); out[o + 1] = sum(c1); out[o + 2] = sum(c2); out[o + 3] = sum(c3);
+    }
+
+    private static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link MatMul} against independent references: every product of the batched and tiled paths
+ * equals a double-precision dot of the dequantized row (float activations) or of the dequantized
+ * row with the 8-bit activations (Q8), for all kernel types, odd row counts and batch sizes on
+ * both sides of the tiling threshold.
+ */
+class MatMulTest {
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
+
+    /** A random matrix quantized by the reference quantizer, and its rows dequantized. */
+    private record Fixture(WeightMatrix w, float[] deq) {
+        static Fixture random(Arena arena, GgmlType t, int rows, int cols, Random rnd) {
+            long rowBytes = t.rowBytes(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            float[] src = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 7)));
+                Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
+            }
+            WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes);
+            float[] deq = new float[rows * cols];
+            for (int r = 0; r < rows; r++) w.dequantizeRow(r, deq, r * cols);
+            return new Fixture(w, deq);
+        }
+
+        double dot(int r, float[] x, int xOff) {
+            double s = 0;
+            for (int i = 0; i < w.cols(); i++) s += (double) deq[r * w.cols() + i] * x[xOff + i];
+            return s;
+        }
+
+        double absDot(int r, float[] x, int xOff) {
+            double s = 0;
+            for (int i = 0; i < w.cols(); i++) s += Math.abs((double) deq[r * w.cols() + i] * x[xOff + i]);
+            return s;
+        }
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    @Test
+    void floatProductsMatchADoubleReferenceForEveryBatchSize() {
+        Random rnd = new Random(3);
+        int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17};
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : TYPES) {
+                int rows = 37, cols = 512;
+                Fixture f = Fixture.random(arena, t, rows, cols, rnd);
+                for (int batch : batches) {
+                    float[] x = gaussian(rnd, batch * cols);
+                    int outOff = 5;
+                    float[] out = new float[outOff + batch * rows];
+                    MatMul.matmul(pool, f.w(), x, batch, out, outOff);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            double want = f.dot(r, x, b * cols), scale = f.absDot(r, x, b * cols);
+                            assertEquals(want, out[outOff + b * rows + r], 1e-5 * scale, t + " batch " + batch + " token " + b + " row " + r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void selectedTokenProductsMatchADoubleReference() {
+        Random rnd = new Random(4);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : TYPES) {
+                int rows = 19, cols = 256, tokens = 23, stride = cols + 32;
+                Fixture f = Fixture.random(arena, t, rows, cols, rnd);
+                float[] x = gaussian(rnd, tokens * stride);
+                for (int count : new int[] {1, 3, 8, 11}) {
+                    for (ActivationPrecision p : ActivationPrecision.values()) {
+                        int[] sel = new int[count];
+                        for (int i = 0; i < count; i++) sel[i] = (i * 7 + 2) % tokens;
+                        int outStride = rows + 3;
+                        float[] out = new float[count * outStride];
+                        MatMul.matmulRows(pool, f.w(), x, stride, sel, count, out, outStride, p);
+                        for (int i = 0; i < count; i++) {
+                            for (int r = 0; r < rows; r++) {
+                                double want = f.dot(r, x, sel[i] * stride), scale = f.absDot(r, x, sel[i] * stride);
+                                double tol = p == ActivationPrecision.Q8 && count < MatMul.TILED_MIN_BATCH && BlockFormats.supportsQ8(t) ? 2e-2 : 1e-5;
+                                assertEquals(want, out[i * outStride + r], tol * scale, t + " " + p + " count " + count + " token " + i + " row " + r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void q8ProductsMatchADoubleReferenceOnTheQuantizedActivations() {
+        Random rnd = new Random(5);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : TYPES) {
+                if (!BlockFormats.supportsQ8(t)) continue;
+                int rows = 29, cols = 768;
+                Fixture f = Fixture.random(arena, t, rows, cols, rnd);
+                for (int batch = 1; batch < MatMul.TILED_MIN_BATCH; batch++) {
+                    float[] x = gaussian(rnd, batch * cols);
+                    Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
+                    float[] xq = new float[x.length];
+                    for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
+                    float[] out = new float[batch * rows];
+                    MatMul.matmul(pool, f.w(), x, batch, out, 0, ActivationPrecision.Q8);
+                    double worst = 0;
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            double want = f.dot(r, xq, b * cols), scale = f.absDot(r, xq, b * cols);
+                            assertEquals(want, out[b * rows + r], 1e-5 * scale, t + " batch " + batch + " token " + b + " row " + r);
+                            worst = Math.max(worst, Math.abs(want - f.dot(r, x, b * cols)) / f.absDot(r, x, b * cols));
+                        }
+                    }
+                    assertTrue(worst < 2e-2, t + ": 8-bit activations moved a dot by " + worst + " of its magnitude");
+                }
+            }
+        }
+    }
+}

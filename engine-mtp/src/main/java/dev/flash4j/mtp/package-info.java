@@ -1,2 +1,0 @@
-/** Flash4j engine-mtp. */
-package dev.flash4j.mtp;
