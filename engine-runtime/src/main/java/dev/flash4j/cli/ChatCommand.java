@@ -6,6 +6,7 @@ import dev.flash4j.runtime.ChatSession;
 import dev.flash4j.runtime.GenerationOptions;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.Session;
+import dev.flash4j.runtime.Step35OutputParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ import java.util.concurrent.Callable;
  * {@code chat}: an interactive conversation with the model's chat template. Reads one user
  * message per line from stdin and streams each reply; the history is kept (and the KV cache
  * reused) across turns. {@code /reset} starts over, {@code /exit} or end of input quits.
- * Reasoning is shown dimmed on a terminal and as plain text otherwise.
+ * Replies are split by Step 3.5's output format ({@code <think>} reasoning, {@code <tool_call>}
+ * blocks): reasoning is shown dimmed on a terminal and as plain text otherwise.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = {"Chat with the model: one message per line on stdin, replies streamed to stdout.",
@@ -60,7 +62,7 @@ final class ChatCommand implements Callable<Integer> {
         try (Model model = Model.load(run.model, run.toOptions(maxTokens + 1))) {
             if (!model.hasChatTemplate()) throw new UserError(run.model.getFileName() + " has no chat template (tokenizer.chat_template); chat needs one");
             try (ChatSession chat = new ChatSession(model.newSession())) {
-                chat.systemPrompt(system).options(options);
+                chat.systemPrompt(system).options(options).outputParser(Step35OutputParser.factory());
                 converse(chat, in, out, terminal);
             }
         }
@@ -105,7 +107,7 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     /** Streams a reply: reasoning dimmed on a terminal, content plain, tool calls on their own line. */
-    private static ChatListener printer(PrintStream out, boolean terminal) {
+    static ChatListener printer(PrintStream out, boolean terminal) {
         return new ChatListener() {
             @Override
             public void onReasoning(String delta) {

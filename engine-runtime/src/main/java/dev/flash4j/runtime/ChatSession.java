@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * A multi-turn chat: a {@link Session} plus the message history, rendered with the model's chat
@@ -31,7 +30,7 @@ public final class ChatSession implements AutoCloseable {
     private String systemPrompt;
     private GenerationOptions options = GenerationOptions.defaults().withMaxTokens(DEFAULT_MAX_TOKENS);
     private Map<String, Object> templateVariables = Map.of();
-    private Supplier<OutputParser> parsers = OutputParser::passThrough;
+    private OutputParser.Factory parsers = (prompt, tools) -> OutputParser.passThrough();
     private int lastReused;
 
     /** A chat over {@code session}'s model; fails at once if the model has no chat template. */
@@ -62,8 +61,11 @@ public final class ChatSession implements AutoCloseable {
         return this;
     }
 
-    /** Where each reply's parser comes from (one new parser per reply). */
-    public ChatSession outputParser(Supplier<OutputParser> factory) {
+    /**
+     * Where each reply's parser comes from (one new parser per reply). The default hands
+     * everything on as content; {@link Step35OutputParser#factory()} splits Step 3.5 output.
+     */
+    public ChatSession outputParser(OutputParser.Factory factory) {
         this.parsers = Objects.requireNonNull(factory, "factory");
         return this;
     }
@@ -98,10 +100,11 @@ public final class ChatSession implements AutoCloseable {
         Map<String, Object> user = message("user", userMessage);
         List<Map<String, Object>> messages = new ArrayList<>(history);
         messages.add(user);
-        int[] ids = tokenize(render(messages, tools));
+        String prompt = render(messages, tools);
+        int[] ids = tokenize(prompt);
 
         Collector collected = new Collector(listener);
-        OutputParser parser = parsers.get();
+        OutputParser parser = parsers.create(prompt, tools);
         GenerationResult result = session.generateReusingCache(ids, options, new GenerationListener() {
             @Override
             public boolean onText(String piece) {

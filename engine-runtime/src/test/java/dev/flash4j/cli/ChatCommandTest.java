@@ -5,6 +5,7 @@ import dev.flash4j.runtime.ChatSession;
 import dev.flash4j.runtime.GenerationOptions;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
+import dev.flash4j.runtime.Step35OutputParser;
 import dev.flash4j.runtime.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,10 +47,10 @@ class ChatCommandTest {
         }
     }
 
-    /** The replies the Java API gives to these user messages in one chat. */
+    /** The replies the Java API gives to these user messages in one chat, split by the Step 3.5 parser as the CLI does. */
     static List<String> apiReplies(String system, int maxTokens, String... messages) throws Exception {
         try (Model m = Model.load(model, ModelOptions.defaults().withThreads(2)); ChatSession chat = m.newChatSession()) {
-            chat.systemPrompt(system).options(GenerationOptions.defaults().withMaxTokens(maxTokens));
+            chat.systemPrompt(system).options(GenerationOptions.defaults().withMaxTokens(maxTokens)).outputParser(Step35OutputParser.factory());
             List<String> out = new java.util.ArrayList<>();
             for (String msg : messages) {
                 ChatReply r = chat.send(msg, null);
@@ -98,5 +99,18 @@ class ChatCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("context is full"), r.err());
         assertEquals(3, r.out().lines().count(), r.out());
+    }
+
+    @Test
+    void reasoningIsDimmedOnlyOnATerminal() {
+        for (boolean terminal : new boolean[]{true, false}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+            var printer = ChatCommand.printer(out, terminal);
+            printer.onReasoning("thinking");
+            printer.onContent("answer");
+            String shown = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(terminal ? "\u001b[2mthinking\u001b[0manswer" : "thinkinganswer", shown);
+        }
     }
 }

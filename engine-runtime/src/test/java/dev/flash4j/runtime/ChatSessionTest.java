@@ -101,7 +101,7 @@ class ChatSessionTest {
     @Test
     void aPluggedInParserSplitsTheReply() {
         // a stand-in parser: the first generated piece is "reasoning", the rest content
-        try (ChatSession chat = model.newChatSession().options(greedy(8)).outputParser(() -> new OutputParser() {
+        try (ChatSession chat = model.newChatSession().options(greedy(8)).outputParser((prompt, tools) -> new OutputParser() {
             boolean first = true;
 
             @Override
@@ -122,6 +122,28 @@ class ChatSessionTest {
             Map<String, Object> assistant = chat.history().get(1);
             assertEquals(r.reasoning(), assistant.get("reasoning_content"));
             assertNotNull(assistant.get("tool_calls"));
+        }
+    }
+
+    @Test
+    void step35ParserTurnsAnOpenThinkIntoReasoning() {
+        // the generation prompt ends inside <think>: everything the model writes before </think> is reasoning
+        try (ChatSession plain = model.newChatSession().options(greedy(10)).templateVariables(Map.of("think", true));
+             ChatSession parsed = model.newChatSession().options(greedy(10)).templateVariables(Map.of("think", true))
+                     .outputParser(Step35OutputParser.factory())) {
+            String raw = plain.send("Hi", null).content();
+            StringBuilder streamed = new StringBuilder();
+            ChatReply r = parsed.send("Hi", new ChatListener() {
+                @Override
+                public void onReasoning(String delta) {
+                    streamed.append(delta);
+                }
+            });
+            assertFalse(raw.contains("</think>"), "the random model should not close its reasoning: " + raw);
+            assertEquals(raw.strip(), r.reasoning());
+            assertEquals("", r.content());
+            assertEquals(r.reasoning(), streamed.toString());
+            assertEquals(r.reasoning(), parsed.history().get(1).get("reasoning_content"));
         }
     }
 

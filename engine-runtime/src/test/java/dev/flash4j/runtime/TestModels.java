@@ -14,12 +14,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The committed tiny models, and copies of them with a chat template (they ship without one). */
 public final class TestModels {
-    /** A small chat template in the usual shape: role headers (unknown roles rejected), an end marker per turn, tool names. */
+    /** A small chat template in the usual shape: role headers (unknown roles rejected), an end marker per turn, tool names;
+     * the variable {@code think} opens reasoning in the generation prompt, as Step 3.5's template does. */
     public static final String CHAT_TEMPLATE =
             "{%- if tools %}<|tools|>{% for t in tools %}{{ t.function.name }};{% endfor %}{{ eos_token }}{% endif %}"
             + "{%- for m in messages %}{% if m.role not in ['system', 'user', 'assistant', 'tool'] %}"
             + "{{ raise_exception('unknown role ' + m.role) }}{% endif %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}{% endfor %}"
-            + "{%- if add_generation_prompt %}<|assistant|>{% endif %}";
+            + "{%- if add_generation_prompt %}<|assistant|>{% if think %}<think>\n{% endif %}{% endif %}";
 
     private TestModels() {}
 
