@@ -84,4 +84,18 @@ class SessionTruncateTest {
             assertThrows(IllegalArgumentException.class, () -> s.truncate(-1));
         }
     }
+
+    @Test
+    void speculativeDecodingKeepsTheCachedIdsTrue() {
+        // the decoder runs the model on the session's state itself; the recorded ids must follow
+        try (Session s = model.newSession()) {
+            int[] prompt = Arrays.copyOf(IDS, 12);
+            SpeculativeDecoder.Result r = new SpeculativeDecoder(s, 2).generate(prompt, 10, SamplingOptions.greedy(), null, id -> true,
+                    SpeculativeDecoder.Options.defaults());
+            int[] out = r.generation().tokens();
+            int[] expected = Arrays.copyOf(prompt, s.position());
+            System.arraycopy(out, 0, expected, prompt.length, s.position() - prompt.length);
+            assertArrayEquals(expected, s.cachedTokens());
+        }
+    }
 }
