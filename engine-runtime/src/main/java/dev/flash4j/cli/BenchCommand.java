@@ -2,6 +2,7 @@ package dev.flash4j.cli;
 
 import dev.flash4j.core.MemoryBandwidth;
 import dev.flash4j.core.WorkerPool;
+import dev.flash4j.runtime.DraftBench;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.ThroughputBench;
@@ -70,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--draft", paramLabel = "K", defaultValue = "0",
+            description = "also measure speculative decoding with K MTP levels: cost of a draft level and of verifying K+1 tokens (relative to a decode step), "
+                    + "predicted and measured speed-up with every draft accepted (forced to the model's own greedy output), and with the model's own adaptive drafter")
+    int draft;
+
     /** Makes the mixed-in {@code --model} optional here, since {@code bench --membw} needs none; {@link #call} checks it. */
     static final class ModelOptional implements CommandLine.IModelTransformer {
         @Override
@@ -103,6 +109,8 @@ final class BenchCommand implements Callable<Integer> {
         double gbps = bandwidth != null ? bandwidth : measured.best();
 
         List<BenchReport.Test> tests = new ArrayList<>();
+        DraftBench.Report drafting = null;
+        if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
         long weightBytes, kvBytes;
         try (Model model = Model.load(run.model, options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
             weightBytes = model.weightBytesPerToken();
@@ -110,10 +118,22 @@ final class BenchCommand implements Callable<Integer> {
             if (promptTokens > 0) tests.add(new BenchReport.Test("pp" + promptTokens, "prompt", promptTokens, depth, bench.prompt(promptTokens, depth, reps)));
             if (genTokens > 0) tests.add(new BenchReport.Test("tg" + genTokens, "decode", genTokens, depth, bench.decode(genTokens, depth, reps)));
             for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
+            if (draft > 0) {
+                if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
+                if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
+                drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(1, depth), reps, warmup, seed);
+            }
         }
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,
                 gbps, measured != null ? "measured" : "given", tests);
-        System.out.println(json ? BenchJson.write(report.json()) : report.text());
+        if (json) {
+            var o = report.json();
+            if (drafting != null) o.set("draft", DraftReport.json(drafting));
+            System.out.println(BenchJson.write(o));
+        } else {
+            System.out.println(report.text());
+            if (drafting != null) System.out.print(DraftReport.text(drafting));
+        }
         return 0;
     }
 

@@ -1,27 +1,41 @@
 package dev.flash4j.cli;
 
+import dev.flash4j.runtime.ChatFormat;
+import dev.flash4j.runtime.GenerationListener;
+import dev.flash4j.runtime.GenerationOptions;
+import dev.flash4j.runtime.GenerationResult;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.SamplingOptions;
 import dev.flash4j.runtime.Session;
 import dev.flash4j.runtime.SpeculativeDecoder;
+import dev.flash4j.tokenizer.TokenStreamDecoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code generate}: feed a prompt, stream generated tokens. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate tokens after a prompt and stream them.")
+/**
+ * {@code generate}: feed a prompt (token ids, text, or text wrapped as one chat message), stream
+ * what the model generates: the decoded text, or the ids with {@code --print-ids} or {@code --ids}.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate after a prompt and stream the output.")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    SamplingFlags sampling;
+
     static final class Input {
-        @Option(names = "--ids", paramLabel = "IDS", description = "prompt token ids, e.g. \"1 5 9\"")
+        @Option(names = "--ids", paramLabel = "IDS", description = "prompt token ids, e.g. \"1 5 9\" (fed as is; prints ids)")
         String ids;
-        @Option(names = "--prompt", paramLabel = "TEXT", description = "prompt text (tokenized with the model's vocabulary)")
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "prompt text (tokenized with the model's vocabulary, BOS as it asks)")
         String prompt;
     }
 
@@ -31,20 +45,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", required = true, paramLabel = "N", description = "tokens to generate at most")
     int maxTokens;
 
-    @Option(names = "--temperature", defaultValue = "0", paramLabel = "T", description = "0 = greedy (exact argmax); default ${DEFAULT-VALUE}")
-    float temperature;
+    @Option(names = "--stop", paramLabel = "STRING", description = "stop when the output contains STRING (repeatable; not printed; \\n, \\t and \\\\ are unescaped)")
+    List<String> stops = new ArrayList<>();
 
-    @Option(names = "--top-k", defaultValue = "40", paramLabel = "K", description = "keep the K most likely tokens (0 = all; default ${DEFAULT-VALUE})")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "0.95", paramLabel = "P", description = "nucleus sampling mass (default ${DEFAULT-VALUE})")
-    float topP;
-
-    @Option(names = "--min-p", defaultValue = "0.05", paramLabel = "P", description = "drop tokens below P x the best probability (default ${DEFAULT-VALUE})")
-    float minP;
-
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--chat", description = "wrap --prompt as one user message with the model's chat template")
+    boolean chat;
 
     @Option(names = "--print-ids", description = "print token ids instead of text")
     boolean printIds;
@@ -62,39 +67,48 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0, got " + maxTokens);
-        if (input.prompt != null) throw new UserError("--prompt needs the tokenizer, which is not built yet; use --ids");
-        int count = input.ids.trim().split("[\\s,]+").length;
-        SamplingOptions sampling;
-        try {
-            sampling = new SamplingOptions(temperature, topK, topP, minP, 1f, 0f, 0f, 64, null, seed);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        try (Model model = Model.load(run.model, run.toOptions(count + maxTokens)); Session session = model.newSession()) {
-            int[] prompt = TokenIds.parse(input.ids, model.config().vocab());
-            PrintStream out = System.out;
-            boolean[] first = {true};
-            java.util.function.IntPredicate print = id -> {
-                if (!first[0]) out.print(' ');
-                first[0] = false;
-                out.print(id);
-                out.flush();
-                return true;
-            };
-            Session.Result r;
+        if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
+        if (chat && input.prompt == null) throw new UserError("--chat needs --prompt");
+        SamplingOptions samplingOptions = sampling.toOptions();
+        if (input.ids != null && !stops.isEmpty()) throw new UserError("--stop needs --prompt (text)");
+        List<String> stopStrings = StopFlags.parse(stops);
+        int idCount = input.ids != null ? input.ids.trim().split("[\\s,]+").length : 0;
+        try (Model model = Model.load(run.model, run.toOptions(idCount + maxTokens)); Session session = model.newSession()) {
+            int[] prompt = input.ids != null ? TokenIds.parse(input.ids, model.config().vocab()) : tokenize(model);
+            if (prompt.length == 0) throw new UserError("the prompt is empty");
+            if (prompt.length + maxTokens > session.contextSize()) {
+                throw new UserError("the prompt (" + prompt.length + " tokens) plus --max-tokens " + maxTokens
+                        + " exceed the context of " + session.contextSize() + " positions; raise --ctx");
+            }
+            PrintStream out = Utf8Out.stdout();
+            Stats r;
             SpeculativeDecoder.Stats drafting = null;
-            if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
             if (draft > 0) {
+                // speculative decoding runs on token ids: stop tokens only, text decoded as it streams
+                if (!stopStrings.isEmpty()) throw new UserError("--stop cannot be combined with --draft yet");
                 if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be used");
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
-                SpeculativeDecoder.Result sr = new SpeculativeDecoder(session, draft).generate(prompt, maxTokens, sampling, null, print,
+                int[] stopTokens = input.ids != null ? null : model.endOfGenerationTokens();
+                TextPrinter text = input.ids != null || printIds ? null : new TextPrinter(model, out, stopTokens);
+                java.util.function.IntPredicate print = text != null ? text : printingIds(out)::onToken;
+                SpeculativeDecoder.Result sr = new SpeculativeDecoder(session, draft).generate(prompt, maxTokens, samplingOptions, stopTokens, print,
                         new SpeculativeDecoder.Options(!fixedDraft, null, null));
-                r = sr.generation();
+                if (text != null) text.finish();
+                Session.Result res = sr.generation();
                 drafting = sr.stats();
+                r = new Stats(res.promptTokens(), res.prefillTokensPerSecond(), res.tokens().length, res.decodeTokensPerSecond(), res.stopReason());
+            } else if (input.ids != null) {
+                // raw ids need no tokenizer and imply nothing about the vocabulary: no stop tokens
+                Session.Result res = session.generate(prompt, maxTokens, samplingOptions, null, printingIds(out)::onToken);
+                r = new Stats(res.promptTokens(), res.prefillTokensPerSecond(), res.tokens().length, res.decodeTokensPerSecond(), res.stopReason());
             } else {
-                r = session.generate(prompt, maxTokens, sampling, null, print);
+                GenerationOptions options = GenerationOptions.defaults().withMaxTokens(maxTokens).withSampling(samplingOptions).withStopStrings(stopStrings);
+                GenerationResult res = session.generate(prompt, options, printIds ? printingIds(out) : printingText(out));
+                r = new Stats(res.usage().promptTokens(), res.timings().prefillTokensPerSecond(), res.usage().completionTokens(),
+                        res.timings().decodeTokensPerSecond(), res.stopReason());
             }
             out.println();
+            out.flush();
             if (stats && drafting != null) {
                 StringBuilder levels = new StringBuilder();
                 for (int k = 1; k <= draft; k++) {
@@ -105,10 +119,67 @@ final class GenerateCommand implements Callable<Integer> {
             }
             if (stats) {
                 System.err.println("flash4j: " + dev.flash4j.runtime.KvCacheCost.describe(model.config(), model.options().kvCacheType(), model.options().contextSize(), model.options().batchSize()));
-                System.err.printf("flash4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s%n",
-                        r.promptTokens(), r.prefillTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond());
+                System.err.printf("flash4j: prompt %d tokens at %.1f tokens/s, generated %d tokens at %.1f tokens/s, stopped: %s%n",
+                        r.promptTokens, r.prefillPerSecond, r.generated, r.decodePerSecond, r.reason.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
         return 0;
+    }
+
+    private record Stats(int promptTokens, double prefillPerSecond, int generated, double decodePerSecond, Session.StopReason reason) {}
+
+    private int[] tokenize(Model model) {
+        if (!chat) return model.tokenizer().encode(input.prompt, true, true);
+        if (!model.hasChatTemplate()) throw new UserError(run.model.getFileName() + " has no chat template (tokenizer.chat_template); drop --chat");
+        ChatFormat format = new ChatFormat(model);
+        return format.tokenize(format.render(List.of(Map.of("role", "user", "content", input.prompt)), null, Map.of()), true);
+    }
+
+    private static GenerationListener printingIds(PrintStream out) {
+        return new GenerationListener() {
+            boolean first = true;
+
+            @Override
+            public boolean onToken(int id) {
+                if (!first) out.print(' ');
+                first = false;
+                out.print(id);
+                out.flush();
+                return true;
+            }
+        };
+    }
+
+    /** Prints the text of each token as it comes (whole UTF-8 characters), leaving out stop tokens. */
+    private static final class TextPrinter implements java.util.function.IntPredicate {
+        final TokenStreamDecoder decoder;
+        final PrintStream out;
+        final int[] stopTokens;
+
+        TextPrinter(Model model, PrintStream out, int[] stopTokens) {
+            this.decoder = model.tokenizer().newStreamDecoder(false);
+            this.out = out;
+            this.stopTokens = stopTokens;
+        }
+
+        @Override
+        public boolean test(int id) {
+            for (int s : stopTokens) if (s == id) return true;
+            out.print(decoder.push(id));
+            out.flush();
+            return true;
+        }
+
+        /** Prints what the decoder still holds (an unfinished character). */
+        void finish() {
+            out.print(decoder.flush());
+        }
+    }
+
+    private static GenerationListener printingText(PrintStream out) {
+        return GenerationListener.text(piece -> {
+            out.print(piece);
+            out.flush();
+        });
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
                 InspectCommand.class,
                 LogitsCommand.class,
                 GenerateCommand.class,
+                ChatCommand.class,
                 MtpLogitsCommand.class,
                 BenchCommand.class,
                 TokenizeCommand.class,

@@ -86,6 +86,33 @@ public final class Step35State {
         position -= n;
     }
 
+    /**
+     * How many positions can be dropped from the end while every surviving position keeps its
+     * cached keys and values: unlimited for full-attention caches (slots never wrap), and for a
+     * sliding-window ring the slots it holds beyond its window ({@code capacity - window}), unless
+     * the ring spans the whole context and so never wraps either.
+     */
+    public int truncationSlack() {
+        int slack = Integer.MAX_VALUE;
+        for (int il = 0; il < caches.length; il++) {
+            int window = config.windowOf(il);
+            int capacity = caches[il].capacity();
+            if (window > 0 && capacity < contextSize) slack = Math.min(slack, capacity - window);
+        }
+        return slack;
+    }
+
+    /**
+     * Moves the position back to {@code newPosition} if the cache still holds what every position
+     * before it needs (see {@link #truncationSlack()}); returns false and changes nothing otherwise.
+     */
+    public boolean truncate(int newPosition) {
+        if (newPosition < 0 || newPosition > position) throw new IllegalArgumentException("cannot truncate " + position + " positions to " + newPosition);
+        if (position - newPosition > truncationSlack()) return false;
+        position = newPosition;
+        return true;
+    }
+
     /** Starts over with an empty context. */
     public void reset() {
         position = 0;

@@ -5,6 +5,8 @@ import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.model.Step35Config;
 import dev.flash4j.model.Step35Loader;
 import dev.flash4j.model.Step35Model;
+import dev.flash4j.jinja.ChatTemplate;
+import dev.flash4j.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +28,10 @@ public final class Model implements AutoCloseable {
     private final Step35Model model;
     private final ModelOptions options;
     private final WorkerPool pool;
+    // built on first use: a model run on token ids alone never pays for them
+    private Tokenizer tokenizer;
+    private ChatTemplate chatTemplate;
+    private int[] endOfGeneration;
 
     private Model(GgufFile file, Step35Model model, ModelOptions options) {
         this.file = file;
@@ -63,6 +69,52 @@ public final class Model implements AutoCloseable {
 
     WorkerPool pool() {
         return pool;
+    }
+
+    /**
+     * The tokenizer described by the file's {@code tokenizer.ggml.*} metadata, built on first use.
+     *
+     * @throws IllegalStateException when the file has no (or an unsupported) tokenizer
+     */
+    public synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = Tokenizer.fromMetadata(file.metadata());
+            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+                throw new IllegalStateException(file.path().getFileName() + ": cannot build the tokenizer: " + e.getMessage(), e);
+            }
+        }
+        return tokenizer;
+    }
+
+    /** Whether the file carries a chat template ({@code tokenizer.chat_template}). */
+    public boolean hasChatTemplate() {
+        return file.metadata().has(ChatTemplates.KEY);
+    }
+
+    /**
+     * The chat template stored in {@code tokenizer.chat_template}, parsed on first use.
+     *
+     * @throws IllegalStateException when the file has none (chat needs one)
+     */
+    public synchronized ChatTemplate chatTemplate() {
+        if (chatTemplate == null) chatTemplate = ChatTemplates.parse(file);
+        return chatTemplate;
+    }
+
+    /**
+     * The tokens that end a generation by default: EOS, the end-of-turn / end-of-message tokens
+     * named in the metadata, and special tokens whose text is a well-known end-of-turn marker.
+     */
+    public synchronized int[] endOfGenerationTokens() {
+        if (endOfGeneration == null) endOfGeneration = EndOfGeneration.tokens(file.metadata(), tokenizer());
+        return endOfGeneration.clone();
+    }
+
+    /** A chat over this model's chat template, with its own session. */
+    public ChatSession newChatSession() {
+        chatTemplate(); // fail before allocating a KV cache
+        return new ChatSession(newSession());
     }
 
     /** A new conversation with its own KV cache of {@code options().contextSize()} positions. */

@@ -13,19 +13,48 @@ public final class Session implements AutoCloseable {
     private final Model model;
     private final Step35State state;
     private final int vocab;
+    /** The ids at positions {@code 0 .. position()}: what the KV cache holds, for prefix reuse and re-prefill. */
+    private final int[] cached;
 
     Session(Model model, Step35State state) {
         this.model = model;
         this.state = state;
         this.vocab = model.config().vocab();
+        this.cached = new int[state.contextSize()];
     }
 
-    Model model() {
+    /** The model this session runs. */
+    public Model model() {
         return model;
+    }
+
+    /** Positions the session holds at most. */
+    public int contextSize() {
+        return state.contextSize();
+    }
+
+    /** A copy of the token ids whose keys and values are cached, one per filled position. */
+    public int[] cachedTokens() {
+        return Arrays.copyOf(cached, state.position());
+    }
+
+    /** Runs the model over {@code tokens} at the next positions and records them as cached. */
+    private void forward(int[] tokens, boolean allLogits, float[] logits) {
+        int start = state.position();
+        model.step35().forward(model.pool(), state, tokens, allLogits, logits);
+        System.arraycopy(tokens, 0, cached, start, tokens.length);
     }
 
     Step35State state() {
         return state;
+    }
+
+    /**
+     * For code that runs the model on this session's state directly (speculative decoding): notes
+     * that {@code tokens} now sit at positions {@code start ..}, so {@link #cachedTokens()} stays true.
+     */
+    void recordFed(int start, int[] tokens) {
+        System.arraycopy(tokens, 0, cached, start, tokens.length);
     }
 
     /** Positions filled so far. */
@@ -41,14 +70,14 @@ public final class Session implements AutoCloseable {
     /** Feeds {@code tokens} and returns the logits of every one of them ({@code tokens.length x vocab}). */
     public float[] prefillAll(int[] tokens) {
         float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
-        model.step35().forward(model.pool(), state, tokens, true, logits);
+        forward(tokens, true, logits);
         return logits;
     }
 
     /** Feeds {@code tokens} and writes the logits of the last one into {@code logits}. */
     public void prefill(int[] tokens, float[] logits) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens to feed");
-        model.step35().forward(model.pool(), state, tokens, false, logits);
+        forward(tokens, false, logits);
     }
 
     /**
@@ -81,6 +110,27 @@ public final class Session implements AutoCloseable {
         state.rollback(n);
     }
 
+    /**
+     * Shortens the context to its first {@code position} positions, for instance to the prefix a
+     * new prompt shares with what is cached. Full-attention layers only need the position moved.
+     * A sliding-window layer's ring keeps just {@code batchSize} positions beyond its window, so
+     * when more than that is cut away the positions left would have lost part of their window:
+     * then the cache is emptied and the kept prefix is fed again from the recorded token ids.
+     * Either way {@link #position()} is {@code position} afterwards.
+     *
+     * @return true when the cached state was kept, false when the prefix had to be recomputed
+     */
+    public boolean truncate(int position) {
+        if (position < 0 || position > state.position()) {
+            throw new IllegalArgumentException("cannot truncate " + state.position() + " positions to " + position);
+        }
+        if (state.truncate(position)) return true;
+        int[] prefix = Arrays.copyOf(cached, position);
+        state.reset();
+        if (position > 0) forward(prefix, false, new float[vocab]);
+        return false;
+    }
+
     /** Empties the context. */
     public void reset() {
         state.reset();
@@ -99,7 +149,48 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    public enum StopReason { MAX_TOKENS, STOP_TOKEN, CANCELLED, CONTEXT_FULL }
+    /** Why a generation ended. */
+    public enum StopReason { MAX_TOKENS, STOP_TOKEN, STOP_STRING, CANCELLED, CONTEXT_FULL }
+
+    /**
+     * Generates text after {@code prompt}, continuing this session's context. The prompt is
+     * tokenized with the model's tokenizer; BOS is added (when {@code options.addBos()} and the
+     * vocabulary asks for it) only if the session is empty. Text is streamed to {@code listener}
+     * as described there; the result's text equals what the tokenizer decodes from the generated
+     * ids, less a final stop token and cut before a stop string.
+     */
+    public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
+        int[] ids = model.tokenizer().encode(prompt, options.addBos() && position() == 0, options.parseSpecial());
+        return generate(ids, options, listener);
+    }
+
+    /** Like {@link #generate(String, GenerationOptions, GenerationListener)} for a prompt given as token ids (fed as is). */
+    public GenerationResult generate(int[] prompt, GenerationOptions options, GenerationListener listener) {
+        int[] history = cachedTokens();
+        int[] all = Arrays.copyOf(history, history.length + prompt.length);
+        System.arraycopy(prompt, 0, all, history.length, prompt.length);
+        return TextGeneration.run(this, all, prompt, prompt.length, 0, options, listener);
+    }
+
+    /**
+     * Generates after {@code prompt}, a whole context: the longest prefix it shares with what is
+     * cached (less its last token, whose logits are needed) is kept via {@link #truncate} and only
+     * the rest is computed. The usage's {@code cachedTokens} says how many positions were reused.
+     */
+    public GenerationResult generateReusingCache(int[] prompt, GenerationOptions options, GenerationListener listener) {
+        int common = reusablePrefix(prompt);
+        // when the cache could not keep the prefix, truncate has recomputed it: only the rest remains either way
+        int reused = truncate(common) ? common : 0;
+        return TextGeneration.run(this, prompt, Arrays.copyOfRange(prompt, common, prompt.length), prompt.length, reused, options, listener);
+    }
+
+    /** How many leading ids of {@code prompt} match the cached ones, leaving at least one to feed. */
+    int reusablePrefix(int[] prompt) {
+        int n = Math.min(state.position(), prompt.length - 1);
+        int i = 0;
+        while (i < n && cached[i] == prompt[i]) i++;
+        return i;
+    }
 
     /**
      * Feeds {@code prompt}, then samples up to {@code maxTokens} tokens, handing each to
@@ -137,7 +228,7 @@ public final class Session implements AutoCloseable {
                 break;
             }
             one[0] = next;
-            model.step35().forward(model.pool(), state, one, false, logits);
+            forward(one, false, logits);
         }
         long t2 = System.nanoTime();
         return new Result(Arrays.copyOf(out, produced), prompt.length, t1 - t0, t2 - t1, reason);

@@ -124,6 +124,7 @@ public final class SpeculativeDecoder {
 
         long t0 = System.nanoTime();
         model.forward(pool, state, prompt, false, logits, rows);
+        session.recordFed(0, prompt);
         hidden[0].put(0, rows, prompt.length);
         long t1 = System.nanoTime();
         int P = prompt.length, L = P;
@@ -189,7 +190,9 @@ public final class SpeculativeDecoder {
             batch[0] = t;
             System.arraycopy(drafts, 0, batch, 1, depth);
             int[] verify = Arrays.copyOf(batch, depth + 1);
+            int verifyAt = state.position();
             model.forward(pool, state, verify, true, verifyLogits, verifyHidden);
+            session.recordFed(verifyAt, verify);
             passes++;
             int a = 0;
             int bonus = -1;
