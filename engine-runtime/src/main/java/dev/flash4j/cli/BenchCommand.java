@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             if (draft > 0) {
                 if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
-                drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(1, depth), reps, warmup, seed);
+                drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
             }
         }
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,

@@ -218,7 +218,7 @@ public final class SpeculativeDecoder {
             state.rollback(depth - a);
             hidden[0].put(P, verifyHidden, a + 1);
             for (int k = 1; k <= levels; k++) {
-                cnt[k] = Math.min(cnt[k], P + a - k + 1);
+                cnt[k] = Math.max(0, Math.min(cnt[k], P + a - k + 1));
                 if (k < levels) hidden[k].truncate(cnt[k]);
             }
             // emit the accepted drafts, then the bonus token

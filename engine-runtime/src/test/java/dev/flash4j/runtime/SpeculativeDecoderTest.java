@@ -43,7 +43,7 @@ class SpeculativeDecoderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,false,5", "2,1,false,17", "3,2,false,9", "4,2,true,30", "5,2,false,1", "6,1,true,12"})
+    @CsvSource({"1,1,false,5", "2,1,false,17", "3,2,false,9", "4,2,true,30", "5,2,false,1", "6,1,true,12", "8,2,false,2", "9,1,false,1"})
     void greedyOutputIsIdenticalToPlainDecoding(long seed, int levels, boolean adaptive, int promptLength) {
         int[] p = prompt(seed, promptLength);
         int[] expected = plainGreedy(p, 40);
