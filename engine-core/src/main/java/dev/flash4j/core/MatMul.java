@@ -45,6 +45,12 @@ public final class MatMul {
             tiled(pool, w, x, xOffs, out, outOff, rows);
             return;
         }
+        if (w.interleaved() != null) {
+            int[] xOffs = new int[batch];
+            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
+            interleaved(pool, w, x, xOffs, out, outOff, rows, p);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(batch * cols).quantize(x, 0, batch * cols);
             pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
@@ -76,6 +82,12 @@ public final class MatMul {
             tiled(pool, w, x, xOffs, out, 0, outStride);
             return;
         }
+        if (w.interleaved() != null) {
+            int[] xOffs = new int[count];
+            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
+            interleaved(pool, w, x, xOffs, out, 0, outStride, p);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(count * cols);
             a.quantizeRows(x, xStride, sel, count, cols);
@@ -98,6 +110,38 @@ public final class MatMul {
     private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
         pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
                 TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
+    }
+
+    /**
+     * Small batches on an interleaved matrix: whole groups of 16 rows through the interleaved
+     * kernels, the rows after the last whole group through the row kernels.
+     */
+    private static void interleaved(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride, ActivationPrecision p) {
+        InterleavedRows iw = w.interleaved();
+        int cols = w.cols(), tokens = xOffs.length, groups = iw.groups(), g = InterleavedRows.GROUP;
+        Q8Activations a = null;
+        if (p == ActivationPrecision.Q8) {
+            a = q8Buffer(tokens * cols);
+            a.quantizeRows(x, 1, xOffs, tokens, cols);
+        }
+        Q8Activations q8 = a;
+        pool.parallelFor(groups + 1, 1, (start, end) -> {
+            int gEnd = Math.min(end, groups);
+            for (int t = 0; t < tokens; t++) {
+                int o = outOff + t * outStride;
+                if (start < gEnd) {
+                    if (q8 != null) iw.dotQ8(start, gEnd, q8, t * cols, out, o);
+                    else iw.dot(start, gEnd, x, xOffs[t], out, o);
+                }
+                if (end > groups) { // the last index stands for the rows after the whole groups
+                    for (int r = groups * g; r < w.rows(); r++) {
+                        out[o + r] = q8 != null && w.format() instanceof Q8DotFormat f
+                                ? f.dotQ8(w.data(), r * w.rowBytes(), q8, t * cols, cols)
+                                : w.dotRow(r, x, xOffs[t]);
+                    }
+                }
+            }
+        });
     }
 
     private static Q8Activations q8Buffer(int values) {

@@ -50,21 +50,25 @@ public final class MatMulThroughput {
         try (Arena arena = Arena.ofShared()) {
             for (String tn : types.split(",")) {
                 GgmlType t = GgmlType.valueOf(tn);
-                WeightMatrix w = randomMatrix(arena, t, rows, cols, rnd);
+                WeightMatrix plain = randomMatrix(arena, t, rows, cols, rnd);
+                WeightMatrix inter = plain.interleave();
                 for (String ts : threadList.split(",")) {
                     int threads = Integer.parseInt(ts);
                     try (WorkerPool pool = new WorkerPool(threads)) {
+                        WeightMatrix w = plain;
+                        for (WeightMatrix wm : inter == plain ? List.of(plain) : List.of(plain, inter))
                         for (String m : modes.split(",")) {
                             ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
+                            String label = wm == plain ? m : m + "/interleaved";
                             float[] out = new float[rows];
                             double best = Double.MAX_VALUE;
                             for (int r = 0; r < reps; r++) {
                                 long t0 = now(threads);
-                                MatMul.matmul(pool, w, x, 1, out, 0, p);
+                                MatMul.matmul(pool, wm, x, 1, out, 0, p);
                                 best = Math.min(best, now(threads) - t0);
                             }
-                            System.out.printf("%-5s matvec %-3s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
-                                    t, m, threads, w.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
+                            System.out.printf("%-5s matvec %-15s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
+                                    t, label, threads, w.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
                         }
                         if (batch > 1) {
                             WeightMatrix wb = w.slice(0, Math.min(batchRows, rows));

@@ -1,0 +1,42 @@
+package dev.flash4j.core;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A copy of a weight matrix's rows re-laid out for matrix-vector products: groups of
+ * {@link #GROUP} rows are interleaved so that one vector lane holds one row. A kernel then reads,
+ * per column, the quants of 16 rows with one load and multiplies them by that column's activation
+ * broadcast to all lanes; scales of 16 rows load as vectors too, so no per-block scalar work is
+ * left (that work dominates the row-at-a-time kernels). The result of a group is 16 outputs at once.
+ *
+ * <p>Only whole groups are held: rows beyond the last whole group are left to the row kernels.
+ */
+public interface InterleavedRows {
+    int GROUP = 16;
+
+    /** Number of whole groups held. */
+    int groups();
+
+    /** Groups {@code [first, first+count)} as their own (a slice of the same memory). */
+    InterleavedRows slice(int first, int count);
+
+    /** For the rows {@code r} of groups {@code [g0, g1)}: {@code out[outOff + r] = dot(row r, x[xOff ..])}, float activations. */
+    void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff);
+
+    /** As {@link #dot} with 8-bit activations {@code a[aOff ..]} ({@code aOff} a multiple of 32). */
+    void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff);
+
+    /** An interleaved copy of {@code w}'s whole groups, or null if its type has no interleaved kernels or it has fewer than 16 rows. */
+    static InterleavedRows of(WeightMatrix w) {
+        if (w.rows() < GROUP) return null;
+        return switch (w.type()) {
+            case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
+            default -> null;
+        };
+    }
+
+    /** Allocation of packed memory (GC-managed: freed when the matrix is no longer referenced). */
+    static MemorySegment allocate(long bytes) {
+        return java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
+    }
+}
