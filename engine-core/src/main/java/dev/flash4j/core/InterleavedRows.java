@@ -31,6 +31,7 @@ public interface InterleavedRows {
         if (w.rows() < GROUP) return null;
         return switch (w.type()) {
             case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
+            case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
             default -> null;
         };
     }

@@ -29,7 +29,7 @@ final class Wide {
         return (IntVector) ByteVector.fromMemorySegment(B, s, off, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    /** {@code L} bytes at {@code off} as signed ints. */
+    /** {@code L} bytes at {@code off} as signed ints -128..127. */
     static IntVector s8(MemorySegment s, long off) {
         return (IntVector) ByteVector.fromMemorySegment(B, s, off, Vec.LE).convertShape(VectorOperators.B2I, I, 0);
     }
