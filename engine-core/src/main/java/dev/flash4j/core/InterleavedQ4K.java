@@ -38,6 +38,8 @@ final class InterleavedQ4K implements InterleavedRows {
     private static final int G = GROUP;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     private final MemorySegment data;
     private final int groups, blocks;
@@ -95,32 +97,44 @@ final class InterleavedQ4K implements InterleavedRows {
     /** One block of lanes {@code [h, h+L)} of a group, added to {@code acc}. */
     private FloatVector blockDot(long bo, int h, float[] x, int xo, FloatVector acc) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
-        for (int s = 0; s < 8; s++) {
-            FloatVector sub = subBlockDot(bo + QS + 16L * 32 * (s >> 1) + h, (s & 1) * 4, x, xo + 32 * s);
-            sum = sub.fma(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)), sum);
-            float xs = Wide.sum(Wide.x(x, xo + 32 * s).add(Wide.x(x, xo + 32 * s + 32 - Wide.L)));
-            if (Wide.L == 8) xs += Wide.sum(Wide.x(x, xo + 32 * s + 8).add(Wide.x(x, xo + 32 * s + 16)));
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, xs), mins);
+        for (int c = 0; c < 4; c++) {
+            // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
+            long q = bo + QS + 16L * 32 * c + h;
+            int xl = xo + 64 * c;
+            FloatVector lo = Wide.zero(), hi = lo;
+            for (int j = 0; j < 32; j++) {
+                IntVector v = Wide.u8(data, q + 16L * j);
+                lo = Wide.toFloat(v.and(0xF)).fma(FloatVector.broadcast(Wide.F, x[xl + j]), lo);
+                hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.broadcast(Wide.F, x[xl + 32 + j]), hi);
+            }
+            sum = lo.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)), sum);
+            sum = hi.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)), sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + h)).fma(FloatVector.broadcast(Wide.F, sum32(x, xl)), mins);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + 16 + h)).fma(FloatVector.broadcast(Wide.F, sum32(x, xl + 32)), mins);
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
         return sum.fma(d, mins.mul(dmin).neg().add(acc));
     }
 
-    /** Sum over the 32 columns of a sub-block of quant * activation, lanes [h, h+L); quants at q + 16*j, nibble at bit {@code shift}. */
-    private FloatVector subBlockDot(long q, int shift, float[] x, int xo) {
-        FloatVector s0 = Wide.zero(), s1 = s0;
-        for (int j = 0; j < 32; j += 2) {
-            IntVector a = Wide.u8(data, q + 16L * j).lanewise(VectorOperators.LSHR, shift).and(0xF);
-            IntVector b = Wide.u8(data, q + 16L * (j + 1)).lanewise(VectorOperators.LSHR, shift).and(0xF);
-            s0 = Wide.toFloat(a).fma(FloatVector.broadcast(Wide.F, x[xo + j]), s0);
-            s1 = Wide.toFloat(b).fma(FloatVector.broadcast(Wide.F, x[xo + j + 1]), s1);
-        }
-        return s0.add(s1);
+    /** {@code x[off] + ... + x[off + 31]}. */
+    private static float sum32(float[] x, int off) {
+        FloatVector s = Wide.x(x, off);
+        for (int i = Wide.L; i < 32; i += Wide.L) s = s.add(Wide.x(x, off + i));
+        return Wide.sum(s);
     }
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
+        if (Wide.L == 16) {
+            for (int g = g0; g < g1; g++) {
+                long go = g * (long) blocks * BLOCK_BYTES;
+                FloatVector acc = Wide.zero();
+                for (int b = 0; b < blocks; b++) acc = blockDotQ8x2(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, acc);
+                acc.intoArray(out, outOff + G * g);
+            }
+            return;
+        }
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
@@ -148,6 +162,53 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
         return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /**
+     * One block with 8-bit activations on 512-bit vectors: one 32-byte load holds two adjacent
+     * byte positions of all 16 rows, widened to 32 short lanes (lanes 0-15: position j, 16-31:
+     * j+1), and meets 32 lanes of {@link Q8Activations#rep16} (column j's quant 16 times, then
+     * column j+1's). A lane sums 16 products of at most 15*127 per sub-block (30480, no
+     * overflow); the two halves are added once the sub-block's sums are widened to ints.
+     */
+    private FloatVector blockDotQ8x2(long bo, Q8Activations a, int ai, FloatVector acc) {
+        FloatVector sum = Wide.zero(), mins = Wide.zero();
+        for (int s = 0; s < 8; s++) {
+            int col = ai + 32 * s, blk = col / Q8Activations.BLOCK;
+            ShortVector p = subBlockQ8x2(bo + QS + 16L * 32 * (s >> 1), 4 * (s & 1), a.rep16, col);
+            FloatVector dx = FloatVector.broadcast(Wide.F, a.d[blk]);
+            sum = widen(p).mul(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s))).fma(dx, sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s)).fma(dx.mul(a.sums[blk]), mins);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE);
+        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /**
+     * Per-lane sums of quant * activation over one sub-block (32 columns from {@code col}), the
+     * nibble at bit {@code shift} of the bytes at {@code q}: lane i holds row i's even columns,
+     * lane 16+i its odd ones. A small method of its own so that C2 compiles it whole (see
+     * {@link Q4KFormat}'s note on method size).
+     */
+    private ShortVector subBlockQ8x2(long q, int shift, short[] rep, int col) {
+        ShortVector s0 = ShortVector.zero(S2), s1 = s0;
+        for (int j = 0; j < 32; j += 4) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+            s0 = v.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j))).add(s0);
+            s1 = w.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j + 2))).add(s1);
+        }
+        return s0.add(s1);
+    }
+
+    /** The 16 row sums of 32 short lanes (row i in lanes i and 16+i), as floats. */
+    static FloatVector widen(ShortVector s) {
+        // split into 256-bit halves first: converting "part 1" of a 512-bit vector directly is not intrinsified (10x slower)
+        ShortVector a = (ShortVector) s.reinterpretShape(S, 0), b = (ShortVector) s.reinterpretShape(S, 1);
+        IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, Wide.I, 0);
+        IntVector hi = (IntVector) b.convertShape(VectorOperators.S2I, Wide.I, 0);
+        return Wide.toFloat(lo.add(hi));
     }
 
     /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */

@@ -123,6 +123,7 @@ public final class MatMul {
         if (p == ActivationPrecision.Q8) {
             a = q8Buffer(tokens * cols);
             a.quantizeRows(x, 1, xOffs, tokens, cols);
+            a.repeat16();
         }
         Q8Activations q8 = a;
         pool.parallelFor(groups + 1, 1, (start, end) -> {
