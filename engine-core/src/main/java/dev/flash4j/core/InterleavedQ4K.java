@@ -118,7 +118,7 @@ final class InterleavedQ4K implements InterleavedRows {
     }
 
     /** {@code x[off] + ... + x[off + 31]}. */
-    private static float sum32(float[] x, int off) {
+    static float sum32(float[] x, int off) {
         FloatVector s = Wide.x(x, off);
         for (int i = Wide.L; i < 32; i += Wide.L) s = s.add(Wide.x(x, off + i));
         return Wide.sum(s);

@@ -23,6 +23,9 @@ public interface InterleavedRows {
     /** For the rows {@code r} of groups {@code [g0, g1)}: {@code out[outOff + r] = dot(row r, x[xOff ..])}, float activations. */
     void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff);
 
+    /** Whether {@link #dotQ8} is implemented. */
+    default boolean supportsQ8() { return true; }
+
     /** As {@link #dot} with 8-bit activations {@code a[aOff ..]} ({@code aOff} a multiple of 32). */
     void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff);
 
@@ -32,6 +35,7 @@ public interface InterleavedRows {
         return switch (w.type()) {
             case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
             case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
+            case Q5_K -> InterleavedQ5K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
             default -> null;
         };
     }

@@ -120,7 +120,7 @@ public final class MatMul {
         InterleavedRows iw = w.interleaved();
         int cols = w.cols(), tokens = xOffs.length, groups = iw.groups(), g = InterleavedRows.GROUP;
         Q8Activations a = null;
-        if (p == ActivationPrecision.Q8) {
+        if (p == ActivationPrecision.Q8 && iw.supportsQ8()) {
             a = q8Buffer(tokens * cols);
             a.quantizeRows(x, 1, xOffs, tokens, cols);
             a.repeat16();
