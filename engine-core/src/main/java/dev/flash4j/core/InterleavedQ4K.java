@@ -50,11 +50,11 @@ final class InterleavedQ4K implements InterleavedRows {
         this.blocks = blocks;
     }
 
-    static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols) {
+    static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
         int nb = cols / Q4KFormat.BLOCK;
         long groupBytes = (long) nb * BLOCK_BYTES;
         MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
-        for (int g = 0; g < groups; g++) {
+        InterleavedRows.forEachGroup(pool, groups, g -> {
             for (int i = 0; i < G; i++) {
                 long row = (long) (g * G + i) * rowBytes;
                 for (int b = 0; b < nb; b++) {
@@ -69,7 +69,7 @@ final class InterleavedQ4K implements InterleavedRows {
                     for (int l = 0; l < 128; l++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, src.get(ValueLayout.JAVA_BYTE, p + 16 + l));
                 }
             }
-        }
+        });
         return new InterleavedQ4K(dst, groups, nb);
     }
 

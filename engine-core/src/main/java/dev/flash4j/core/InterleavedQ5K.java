@@ -34,11 +34,11 @@ final class InterleavedQ5K implements InterleavedRows {
         this.blocks = blocks;
     }
 
-    static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols) {
+    static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
         int nb = cols / Q5KFormat.BLOCK;
         long groupBytes = (long) nb * BLOCK_BYTES;
         MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
-        for (int g = 0; g < groups; g++) {
+        InterleavedRows.forEachGroup(pool, groups, g -> {
             for (int i = 0; i < G; i++) {
                 long row = (long) (g * G + i) * rowBytes;
                 for (int b = 0; b < nb; b++) {
@@ -53,7 +53,7 @@ final class InterleavedQ5K implements InterleavedRows {
                     for (int c = 0; c < 256; c++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(src, p, c));
                 }
             }
-        }
+        });
         return new InterleavedQ5K(dst, groups, nb);
     }
 

@@ -29,15 +29,30 @@ public interface InterleavedRows {
     /** As {@link #dot} with 8-bit activations {@code a[aOff ..]} ({@code aOff} a multiple of 32). */
     void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff);
 
-    /** An interleaved copy of {@code w}'s whole groups, or null if its type has no interleaved kernels or it has fewer than 16 rows. */
-    static InterleavedRows of(WeightMatrix w) {
+    /**
+     * An interleaved copy of {@code w}'s whole groups, made on the threads of {@code pool} (null:
+     * on the calling thread), or null if its type has no interleaved kernels or it has fewer than
+     * 16 rows.
+     */
+    static InterleavedRows of(WeightMatrix w, WorkerPool pool) {
         if (w.rows() < GROUP) return null;
         return switch (w.type()) {
-            case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
-            case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
-            case Q5_K -> InterleavedQ5K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols());
+            case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols(), pool);
+            case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols(), pool);
+            case Q5_K -> InterleavedQ5K.pack(w.data(), w.rowBytes(), w.rows() / GROUP, w.cols(), pool);
             default -> null;
         };
+    }
+
+    /** Runs {@code body} for every group index below {@code groups}, in parallel on {@code pool} if there is one. */
+    static void forEachGroup(WorkerPool pool, int groups, java.util.function.IntConsumer body) {
+        if (pool == null) {
+            for (int g = 0; g < groups; g++) body.accept(g);
+        } else {
+            pool.parallelFor(groups, 1, (g0, g1) -> {
+                for (int g = g0; g < g1; g++) body.accept(g);
+            });
+        }
     }
 
     /** Allocation of packed memory (GC-managed: freed when the matrix is no longer referenced). */

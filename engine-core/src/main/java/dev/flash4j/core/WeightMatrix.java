@@ -34,8 +34,13 @@ public record WeightMatrix(String name, BlockFormat format, MemorySegment data, 
      * kernels return this matrix unchanged.
      */
     public WeightMatrix interleave() {
+        return interleave(null);
+    }
+
+    /** {@link #interleave()} with the copying spread over the threads of {@code pool} (null: the calling thread). */
+    public WeightMatrix interleave(WorkerPool pool) {
         if (interleaved != null) return this;
-        InterleavedRows i = InterleavedRows.of(this);
+        InterleavedRows i = InterleavedRows.of(this, pool);
         return i == null ? this : new WeightMatrix(name, format, data, rows, cols, rowBytes, i);
     }
 

@@ -134,6 +134,22 @@ class MatMulTest {
     }
 
     @Test
+    void interleavingOnAPoolGivesTheSameProducts() {
+        Random rnd = new Random(7);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+                Fixture f = Fixture.random(arena, t, 16 * 9 + 3, 512, rnd);
+                WeightMatrix parallel = f.plain().interleave(pool);
+                float[] x = gaussian(rnd, 512);
+                float[] a = new float[f.w().rows()], b = new float[f.w().rows()];
+                MatMul.matvec(pool, f.w(), x, a);
+                MatMul.matvec(pool, parallel, x, b);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, t.name());
+            }
+        }
+    }
+
+    @Test
     void q8ProductsMatchADoubleReferenceOnTheQuantizedActivations() {
         Random rnd = new Random(5);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {

@@ -51,7 +51,9 @@ public final class MatMulThroughput {
             for (String tn : types.split(",")) {
                 GgmlType t = GgmlType.valueOf(tn);
                 WeightMatrix plain = randomMatrix(arena, t, rows, cols, rnd);
+                long p0 = System.nanoTime();
                 WeightMatrix inter = plain.interleave();
+                if (inter != plain) System.out.printf("%-5s interleaving %dx%d took %.0f ms%n", t, rows, cols, (System.nanoTime() - p0) / 1e6);
                 for (String ts : threadList.split(",")) {
                     int threads = Integer.parseInt(ts);
                     try (WorkerPool pool = new WorkerPool(threads)) {
