@@ -83,6 +83,27 @@ final class InterleavedQ4K implements InterleavedRows {
     }
 
     @Override
+    public void dequantizeGroup(int g, float[] tile) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+                FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+                for (int s = 0; s < 8; s++) {
+                    FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(d);
+                    FloatVector mn = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).mul(dmin).neg();
+                    long q = bo + QS + 16L * 32 * (s >> 1) + h;
+                    int shift = 4 * (s & 1), o = G * (256 * b + 32 * s) + h;
+                    for (int j = 0; j < 32; j++) {
+                        Wide.toFloat(Wide.u8(data, q + 16L * j).lanewise(VectorOperators.LSHR, shift).and(0xF)).fma(sc, mn).intoArray(tile, o + G * j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff) {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;

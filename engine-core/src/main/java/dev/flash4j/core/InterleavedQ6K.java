@@ -79,6 +79,23 @@ final class InterleavedQ6K implements InterleavedRows {
     }
 
     @Override
+    public void dequantizeGroup(int g, float[] tile) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+                for (int t = 0; t < 16; t++) {
+                    FloatVector sc = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
+                    long q = bo + QS + 16L * 16 * t + h;
+                    int o = G * (256 * b + 16 * t) + h;
+                    for (int j = 0; j < 16; j++) Wide.toFloat(Wide.s8(data, q + 16L * j)).mul(sc).intoArray(tile, o + G * j);
+                }
+            }
+        }
+    }
+
+    @Override
     public void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff) {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;

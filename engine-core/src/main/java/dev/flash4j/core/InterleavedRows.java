@@ -23,6 +23,13 @@ public interface InterleavedRows {
     /** For the rows {@code r} of groups {@code [g0, g1)}: {@code out[outOff + r] = dot(row r, x[xOff ..])}, float activations. */
     void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * The values of group {@code g} as floats, column-major: {@code tile[16*c + i]} is column
+     * {@code c} of the group's row {@code i}. One vector load of the tile is then one column of
+     * 16 rows, which is what the batched outer-product kernel of {@link TiledMatMul} consumes.
+     */
+    void dequantizeGroup(int g, float[] tile);
+
     /** Whether {@link #dotQ8} is implemented. */
     default boolean supportsQ8() { return true; }
 

@@ -106,8 +106,21 @@ public final class MatMul {
         });
     }
 
-    /** Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see {@link TiledMatMul}). */
+    /**
+     * Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see
+     * {@link TiledMatMul}). Interleaved matrices go by groups of 16 rows (the index after the last
+     * group stands for the rows after the whole groups); others by row tiles.
+     */
     private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
+        InterleavedRows iw = w.interleaved();
+        if (iw != null) {
+            int groups = iw.groups();
+            pool.parallelFor(groups + 1, 1, (start, end) -> {
+                TiledMatMul.groups(iw, w.cols(), x, xOffs, xOffs.length, out, outOff, outStride, start, Math.min(end, groups));
+                if (end > groups) TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
+            });
+            return;
+        }
         pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
                 TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
     }

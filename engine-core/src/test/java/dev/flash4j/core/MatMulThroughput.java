@@ -54,39 +54,37 @@ public final class MatMulThroughput {
                 long p0 = System.nanoTime();
                 WeightMatrix inter = plain.interleave();
                 if (inter != plain) System.out.printf("%-5s interleaving %dx%d took %.0f ms%n", t, rows, cols, (System.nanoTime() - p0) / 1e6);
+                List<WeightMatrix> variants = inter == plain ? List.of(plain) : List.of(plain, inter);
                 for (String ts : threadList.split(",")) {
                     int threads = Integer.parseInt(ts);
                     try (WorkerPool pool = new WorkerPool(threads)) {
-                        WeightMatrix w = plain;
-                        for (WeightMatrix wm : inter == plain ? List.of(plain) : List.of(plain, inter))
-                        for (String m : modes.split(",")) {
-                            ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
-                            String label = wm == plain ? m : m + "/interleaved";
-                            float[] out = new float[rows];
-                            double best = Double.MAX_VALUE;
-                            for (int r = 0; r < reps; r++) {
-                                long t0 = now(threads);
-                                MatMul.matmul(pool, wm, x, 1, out, 0, p);
-                                best = Math.min(best, now(threads) - t0);
-                            }
-                            System.out.printf("%-5s matvec %-15s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
-                                    t, label, threads, w.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
-                        }
-                        if (batch > 1) {
-                            WeightMatrix wb = w.slice(0, Math.min(batchRows, rows));
+                        for (WeightMatrix wm : variants) {
+                            String kind = wm == plain ? "" : "/interleaved";
                             for (String m : modes.split(",")) {
                                 ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
-                                float[] out = new float[batch * wb.rows()];
+                                float[] out = new float[rows];
                                 double best = Double.MAX_VALUE;
-                                for (int r = 0; r < Math.max(3, reps / 5); r++) {
+                                for (int r = 0; r < reps; r++) {
                                     long t0 = now(threads);
-                                    MatMul.matmul(pool, wb, x, batch, out, 0, p);
+                                    MatMul.matmul(pool, wm, x, 1, out, 0, p);
                                     best = Math.min(best, now(threads) - t0);
                                 }
-                                double fmas = (double) wb.rows() * cols * batch;
-                                System.out.printf("%-5s batch%d %-3s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
-                                        t, batch, m, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
+                                System.out.printf("%-5s matvec %-15s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
+                                        t, m + kind, threads, wm.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
                             }
+                            if (batch <= 1) continue;
+                            // the batched kernels use float activations whatever the precision asked
+                            WeightMatrix wb = wm.slice(0, Math.min(batchRows, rows));
+                            float[] out = new float[batch * wb.rows()];
+                            double best = Double.MAX_VALUE;
+                            for (int r = 0; r < Math.max(3, reps / 5); r++) {
+                                long t0 = now(threads);
+                                MatMul.matmul(pool, wb, x, batch, out, 0);
+                                best = Math.min(best, now(threads) - t0);
+                            }
+                            double fmas = (double) wb.rows() * cols * batch;
+                            System.out.printf("%-5s batch%d %-15s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
+                                    t, batch, "f32" + kind, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
                         }
                     }
                 }
