@@ -141,13 +141,17 @@ public final class MatMul {
         Q8Activations q8 = a;
         pool.parallelFor(groups + 1, 1, (start, end) -> {
             int gEnd = Math.min(end, groups);
-            for (int t = 0; t < tokens; t++) {
-                int o = outOff + t * outStride;
-                if (start < gEnd) {
-                    if (q8 != null) iw.dotQ8(start, gEnd, q8, t * cols, out, o);
-                    else iw.dot(start, gEnd, x, xOffs[t], out, o);
+            // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
+            for (int gi = start; gi < gEnd; gi++) {
+                for (int t = 0; t < tokens; t++) {
+                    int o = outOff + t * outStride;
+                    if (q8 != null) iw.dotQ8(gi, gi + 1, q8, t * cols, out, o);
+                    else iw.dot(gi, gi + 1, x, xOffs[t], out, o);
                 }
-                if (end > groups) { // the last index stands for the rows after the whole groups
+            }
+            if (end > groups) { // the last index stands for the rows after the whole groups
+                for (int t = 0; t < tokens; t++) {
+                    int o = outOff + t * outStride;
                     for (int r = groups * g; r < w.rows(); r++) {
                         out[o + r] = q8 != null && w.format() instanceof Q8DotFormat f
                                 ? f.dotQ8(w.data(), r * w.rowBytes(), q8, t * cols, cols)
