@@ -104,19 +104,19 @@ final class InterleavedQ4K implements InterleavedRows {
     }
 
     @Override
-    public void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff) {
+    public void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, acc);
+                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
                 acc.intoArray(out, outOff + G * g + h);
             }
         }
     }
 
     /** One block of lanes {@code [h, h+L)} of a group, added to {@code acc}. */
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, FloatVector acc) {
+    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int c = 0; c < 4; c++) {
             // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
@@ -130,8 +130,8 @@ final class InterleavedQ4K implements InterleavedRows {
             }
             sum = lo.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)), sum);
             sum = hi.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)), sum);
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + h)).fma(FloatVector.broadcast(Wide.F, sum32(x, xl)), mins);
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + 16 + h)).fma(FloatVector.broadcast(Wide.F, sum32(x, xl + 32)), mins);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + h)).fma(FloatVector.broadcast(Wide.F, sums[so + 2 * c]), mins);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + 16 + h)).fma(FloatVector.broadcast(Wide.F, sums[so + 2 * c + 1]), mins);
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);

@@ -97,23 +97,23 @@ final class InterleavedQ5K implements InterleavedRows {
     }
 
     @Override
-    public void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff) {
+    public void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, acc);
+                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
                 acc.intoArray(out, outOff + G * g + h);
             }
         }
     }
 
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, FloatVector acc) {
+    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
             FloatVector sub = subBlockDot(bo + QS + 16L * 32 * s + h, x, xo + 32 * s);
             sum = sub.fma(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)), sum);
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, InterleavedQ4K.sum32(x, xo + 32 * s)), mins);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, sums[so + s]), mins);
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);

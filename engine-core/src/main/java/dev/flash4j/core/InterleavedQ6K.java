@@ -96,7 +96,7 @@ final class InterleavedQ6K implements InterleavedRows {
     }
 
     @Override
-    public void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff) {
+    public void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {

@@ -20,8 +20,17 @@ public interface InterleavedRows {
     /** Groups {@code [first, first+count)} as their own (a slice of the same memory). */
     InterleavedRows slice(int first, int count);
 
-    /** For the rows {@code r} of groups {@code [g0, g1)}: {@code out[outOff + r] = dot(row r, x[xOff ..])}, float activations. */
-    void dot(int g0, int g1, float[] x, int xOff, float[] out, int outOff);
+    /**
+     * For the rows {@code r} of groups {@code [g0, g1)}: {@code out[outOff + r] = dot(row r, x[xOff ..])},
+     * float activations; {@code sums[sOff + k]} is the sum of {@code x[xOff + 32k .. xOff + 32k + 32)}
+     * (see {@link #sums32}), computed once per product rather than once per group.
+     */
+    void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff);
+
+    /** {@code sums[sOff + k] = x[xOff + 32k] + ... + x[xOff + 32k + 31]} for {@code k < n/32}. */
+    static void sums32(float[] x, int xOff, int n, float[] sums, int sOff) {
+        for (int k = 0; k < n / 32; k++) sums[sOff + k] = InterleavedQ4K.sum32(x, xOff + 32 * k);
+    }
 
     /**
      * The values of group {@code g} as floats, column-major: {@code tile[16*c + i]} is column

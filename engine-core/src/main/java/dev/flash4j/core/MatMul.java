@@ -139,6 +139,8 @@ public final class MatMul {
             a.repeat16();
         }
         Q8Activations q8 = a;
+        float[] sums = q8 == null ? new float[tokens * (cols / 32)] : null;
+        if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
         pool.parallelFor(groups + 1, 1, (start, end) -> {
             int gEnd = Math.min(end, groups);
             // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
@@ -146,7 +148,7 @@ public final class MatMul {
                 for (int t = 0; t < tokens; t++) {
                     int o = outOff + t * outStride;
                     if (q8 != null) iw.dotQ8(gi, gi + 1, q8, t * cols, out, o);
-                    else iw.dot(gi, gi + 1, x, xOffs[t], out, o);
+                    else iw.dot(gi, gi + 1, x, xOffs[t], sums, t * (cols / 32), out, o);
                 }
             }
             if (end > groups) { // the last index stands for the rows after the whole groups
