@@ -75,6 +75,7 @@ final class TiledMatMul {
             int o = outOff + g * g16;
             int t = 0;
             for (; t + 8 <= tokens; t += 8) outer8(tile, cols, x, xOffs, t, out, o, outStride);
+            for (; t + 4 <= tokens; t += 4) outer4(tile, cols, x, xOffs, t, out, o, outStride);
             for (; t < tokens; t++) outer1(tile, cols, x, xOffs[t], out, o + t * outStride);
         }
     }
@@ -99,6 +100,23 @@ final class TiledMatMul {
             int p = o + t * ts + h;
             c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
             c4.intoArray(out, p + 4 * ts); c5.intoArray(out, p + 5 * ts); c6.intoArray(out, p + 6 * ts); c7.intoArray(out, p + 7 * ts);
+        }
+    }
+
+    /** Tokens {@code t .. t+3} against a 16-row column-major tile (see {@link #outer8}). */
+    private static void outer4(float[] tile, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
+        int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
+        for (int h = 0; h < InterleavedRows.GROUP; h += L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+            for (int c = 0; c < cols; c++) {
+                FloatVector w = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h);
+                c0 = w.fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+                c1 = w.fma(FloatVector.broadcast(F, x[x1 + c]), c1);
+                c2 = w.fma(FloatVector.broadcast(F, x[x2 + c]), c2);
+                c3 = w.fma(FloatVector.broadcast(F, x[x3 + c]), c3);
+            }
+            int p = o + t * ts + h;
+            c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
         }
     }
 
