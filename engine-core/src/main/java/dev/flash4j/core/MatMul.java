@@ -45,6 +45,12 @@ public final class MatMul {
             tiled(pool, w, x, xOffs, out, outOff, rows);
             return;
         }
+        if (w.interleaved() != null) {
+            int[] xOffs = new int[batch];
+            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
+            interleaved(pool, w, x, xOffs, out, outOff, rows, p);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(batch * cols).quantize(x, 0, batch * cols);
             pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
@@ -76,6 +82,12 @@ public final class MatMul {
             tiled(pool, w, x, xOffs, out, 0, outStride);
             return;
         }
+        if (w.interleaved() != null) {
+            int[] xOffs = new int[count];
+            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
+            interleaved(pool, w, x, xOffs, out, 0, outStride, p);
+            return;
+        }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = q8Buffer(count * cols);
             a.quantizeRows(x, xStride, sel, count, cols);
@@ -94,10 +106,62 @@ public final class MatMul {
         });
     }
 
-    /** Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see {@link TiledMatMul}). */
+    /**
+     * Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see
+     * {@link TiledMatMul}). Interleaved matrices go by groups of 16 rows (the index after the last
+     * group stands for the rows after the whole groups); others by row tiles.
+     */
     private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
+        InterleavedRows iw = w.interleaved();
+        if (iw != null) {
+            int groups = iw.groups();
+            pool.parallelFor(groups + 1, 1, (start, end) -> {
+                TiledMatMul.groups(iw, w.cols(), x, xOffs, xOffs.length, out, outOff, outStride, start, Math.min(end, groups));
+                if (end > groups) TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
+            });
+            return;
+        }
         pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
                 TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
+    }
+
+    /**
+     * Small batches on an interleaved matrix: whole groups of 16 rows through the interleaved
+     * kernels, the rows after the last whole group through the row kernels.
+     */
+    private static void interleaved(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride, ActivationPrecision p) {
+        InterleavedRows iw = w.interleaved();
+        int cols = w.cols(), tokens = xOffs.length, groups = iw.groups(), g = InterleavedRows.GROUP;
+        Q8Activations a = null;
+        if (p == ActivationPrecision.Q8 && iw.supportsQ8()) {
+            a = q8Buffer(tokens * cols);
+            a.quantizeRows(x, 1, xOffs, tokens, cols);
+            a.repeat16();
+        }
+        Q8Activations q8 = a;
+        float[] sums = q8 == null ? new float[tokens * (cols / 32)] : null;
+        if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
+        pool.parallelFor(groups + 1, 1, (start, end) -> {
+            int gEnd = Math.min(end, groups);
+            // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
+            for (int gi = start; gi < gEnd; gi++) {
+                for (int t = 0; t < tokens; t++) {
+                    int o = outOff + t * outStride;
+                    if (q8 != null) iw.dotQ8(gi, gi + 1, q8, t * cols, out, o);
+                    else iw.dot(gi, gi + 1, x, xOffs[t], sums, t * (cols / 32), out, o);
+                }
+            }
+            if (end > groups) { // the last index stands for the rows after the whole groups
+                for (int t = 0; t < tokens; t++) {
+                    int o = outOff + t * outStride;
+                    for (int r = groups * g; r < w.rows(); r++) {
+                        out[o + r] = q8 != null && w.format() instanceof Q8DotFormat f
+                                ? f.dotQ8(w.data(), r * w.rowBytes(), q8, t * cols, cols)
+                                : w.dotRow(r, x, xOffs[t]);
+                    }
+                }
+            }
+        });
     }
 
     private static Q8Activations q8Buffer(int values) {

@@ -46,35 +46,33 @@ final class Q4KFormat implements Q8DotFormat {
     }
 
     /**
-     * One block: per chunk c of 32 quant bytes, first the low nibbles (sub-block 2c) then the high
-     * ones (2c+1), 16 values per step. Per value w = q*d1 - m1 is one FMA and w*x another. The loop
-     * bodies are kept small on purpose: C2 stops inlining Vector API calls once a method's parsed
-     * size passes a node limit, and a fully unrolled block exceeds it (it then runs with boxed
-     * vectors, 3-8x slower); a method per block also keeps the row loop out of that budget.
+     * One block at {@link Wide} width: per chunk c of 32 quant bytes, {@code L} bytes at a time are
+     * widened once and split into low nibbles (sub-block 2c, values 64c + k) and high nibbles
+     * (sub-block 2c+1, values 64c + 32 + k). Per value w = q*d1 - m1 is one FMA and w*x another.
+     * The loop bodies are kept small on purpose: C2 stops inlining Vector API calls once a
+     * method's parsed size passes a node limit, and a fully unrolled block exceeds it (it then runs
+     * with boxed vectors, 3-8x slower); a method per block also keeps the row loop out of that budget.
      */
     private static float blockDot(MemorySegment src, long p, float[] x, int xo) {
         int dd = Le.i32(src, p);
         float d = Float.float16ToFloat((short) dd), dmin = Float.float16ToFloat((short) (dd >>> 16));
         int a0 = Le.i32(src, p + 4), a1 = Le.i32(src, p + 8), a2 = Le.i32(src, p + 12);
         long scales = KScales.scales(a0, a1, a2), mins = KScales.mins(a0, a1, a2);
-        FloatVector accLo = FloatVector.zero(Vec.F), accHi = accLo;
+        FloatVector accLo = Wide.zero(), accHi = accLo;
         for (int c = 0; c < 4; c++) {
             int sh = 16 * c;
-            FloatVector d1 = FloatVector.broadcast(Vec.F, d * ((scales >>> sh) & 0xFF));
-            FloatVector m1 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> sh) & 0xFF));
-            FloatVector d2 = FloatVector.broadcast(Vec.F, d * ((scales >>> (sh + 8)) & 0xFF));
-            FloatVector m2 = FloatVector.broadcast(Vec.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
-            for (int j = 0; j < 2; j++) { // low nibbles: sub-block 2c, high nibbles: 2c+1
-                FloatVector dj = j == 0 ? d1 : d2, mj = j == 0 ? m1 : m2;
-                for (int k = 0; k < 4; k += 2) {
-                    long qs = p + 16 + 32 * c + 8 * k;
-                    int xl = xo + 64 * c + 32 * j + 8 * k;
-                    accLo = Vec.toFloat(Vec.nibbles(src, qs, 4 * j)).fma(dj, mj).fma(Vec.x(x, xl), accLo);
-                    accHi = Vec.toFloat(Vec.nibbles(src, qs + 8, 4 * j)).fma(dj, mj).fma(Vec.x(x, xl + 8), accHi);
-                }
+            FloatVector d1 = FloatVector.broadcast(Wide.F, d * ((scales >>> sh) & 0xFF));
+            FloatVector m1 = FloatVector.broadcast(Wide.F, -dmin * ((mins >>> sh) & 0xFF));
+            FloatVector d2 = FloatVector.broadcast(Wide.F, d * ((scales >>> (sh + 8)) & 0xFF));
+            FloatVector m2 = FloatVector.broadcast(Wide.F, -dmin * ((mins >>> (sh + 8)) & 0xFF));
+            for (int k = 0; k < 32; k += Wide.L) {
+                IntVector q = Wide.u8(src, p + 16 + 32 * c + k);
+                int xl = xo + 64 * c + k;
+                accLo = Wide.toFloat(q.and(0xF)).fma(d1, m1).fma(Wide.x(x, xl), accLo);
+                accHi = Wide.toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).fma(Wide.x(x, xl + 32), accHi);
             }
         }
-        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+        return Wide.sum(accLo.add(accHi));
     }
 
     @Override

@@ -14,6 +14,8 @@ public final class Q8Activations {
     final byte[] q;
     final float[] d;
     final int[] sums;
+    /** {@link #repeat16}'s result: {@code rep16[16*i + k] = q[i]} for k < 16. */
+    short[] rep16 = new short[0];
     private int length;
 
     /** A buffer for up to {@code capacity} values (a multiple of 32). */
@@ -60,6 +62,15 @@ public final class Q8Activations {
         for (int i = 0; i < count; i++) quantizeBlocks(x, sel[i] * stride, i * n, n);
         length = n * count;
         return this;
+    }
+
+    /**
+     * Fills {@link #rep16} with every quant repeated 16 times, as shorts, for the interleaved
+     * kernels: one vector load then gives a column's activation in all 16 row lanes.
+     */
+    void repeat16() {
+        if (rep16.length < 16 * length) rep16 = new short[16 * q.length];
+        for (int i = 0; i < length; i++) java.util.Arrays.fill(rep16, 16 * i, 16 * i + 16, q[i]);
     }
 
     /** Values this buffer holds at most. */

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * divisible by 4) go through narrower kernels over the same scratch.
  */
 final class TiledMatMul {
-    static final int TILE_ROWS = 16;
+    static final int TILE_ROWS = InterleavedRows.GROUP;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
@@ -56,6 +56,81 @@ final class TiledMatMul {
                 for (; i + 4 <= nr; i += 4) dot4x1(tile, i * cols, cols, x, xOffs[t], out, o + i);
                 for (; i < nr; i++) out[o + i] = Vec.dot(tile, i * cols, x, xOffs[t], cols);
             }
+        }
+    }
+
+    /**
+     * Groups {@code [g0, g1)} of an interleaved matrix: each group of 16 rows is dequantized once
+     * (vectorized, column-major: {@code tile[16*c + i]}), then multiplied with the tokens 8 at a
+     * time as outer products: per column one vector of 16 rows' weights times the broadcast
+     * activation of each of the 8 tokens, into 8 accumulators that are the 16 outputs of each
+     * token. No horizontal sums at all, and the dequantization is a small part of the work even
+     * for the ~10-token batches that MoE experts see during prompt processing.
+     */
+    static void groups(InterleavedRows iw, int cols, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, int g0, int g1) {
+        int g16 = InterleavedRows.GROUP;
+        float[] tile = scratch(g16 * cols);
+        for (int g = g0; g < g1; g++) {
+            iw.dequantizeGroup(g, tile);
+            int o = outOff + g * g16;
+            int t = 0;
+            for (; t + 8 <= tokens; t += 8) outer8(tile, cols, x, xOffs, t, out, o, outStride);
+            for (; t + 4 <= tokens; t += 4) outer4(tile, cols, x, xOffs, t, out, o, outStride);
+            for (; t < tokens; t++) outer1(tile, cols, x, xOffs[t], out, o + t * outStride);
+        }
+    }
+
+    /** Tokens {@code t .. t+7} against a 16-row column-major tile; token k's 16 outputs to {@code out[o + (t+k)*ts ..]}. */
+    private static void outer8(float[] tile, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
+        int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
+        int x4 = xOffs[t + 4], x5 = xOffs[t + 5], x6 = xOffs[t + 6], x7 = xOffs[t + 7];
+        for (int h = 0; h < InterleavedRows.GROUP; h += L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            for (int c = 0; c < cols; c++) {
+                FloatVector w = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h);
+                c0 = w.fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+                c1 = w.fma(FloatVector.broadcast(F, x[x1 + c]), c1);
+                c2 = w.fma(FloatVector.broadcast(F, x[x2 + c]), c2);
+                c3 = w.fma(FloatVector.broadcast(F, x[x3 + c]), c3);
+                c4 = w.fma(FloatVector.broadcast(F, x[x4 + c]), c4);
+                c5 = w.fma(FloatVector.broadcast(F, x[x5 + c]), c5);
+                c6 = w.fma(FloatVector.broadcast(F, x[x6 + c]), c6);
+                c7 = w.fma(FloatVector.broadcast(F, x[x7 + c]), c7);
+            }
+            int p = o + t * ts + h;
+            c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
+            c4.intoArray(out, p + 4 * ts); c5.intoArray(out, p + 5 * ts); c6.intoArray(out, p + 6 * ts); c7.intoArray(out, p + 7 * ts);
+        }
+    }
+
+    /** Tokens {@code t .. t+3} against a 16-row column-major tile (see {@link #outer8}). */
+    private static void outer4(float[] tile, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
+        int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
+        for (int h = 0; h < InterleavedRows.GROUP; h += L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+            for (int c = 0; c < cols; c++) {
+                FloatVector w = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h);
+                c0 = w.fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+                c1 = w.fma(FloatVector.broadcast(F, x[x1 + c]), c1);
+                c2 = w.fma(FloatVector.broadcast(F, x[x2 + c]), c2);
+                c3 = w.fma(FloatVector.broadcast(F, x[x3 + c]), c3);
+            }
+            int p = o + t * ts + h;
+            c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
+        }
+    }
+
+    /** One token against a 16-row column-major tile, its 16 outputs to {@code out[o ..]}. */
+    private static void outer1(float[] tile, int cols, float[] x, int x0, float[] out, int o) {
+        for (int h = 0; h < InterleavedRows.GROUP; h += L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0;
+            int c = 0;
+            for (; c + 2 <= cols; c += 2) {
+                c0 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+                c1 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * (c + 1) + h).fma(FloatVector.broadcast(F, x[x0 + c + 1]), c1);
+            }
+            for (; c < cols; c++) c0 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+            c0.add(c1).intoArray(out, o + h);
         }
     }
 

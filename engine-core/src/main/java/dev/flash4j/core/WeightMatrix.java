@@ -12,7 +12,12 @@ import java.lang.foreign.MemorySegment;
  * {@code rows} outputs. A 3-D expert tensor {@code {cols, rows, experts}} is viewed as
  * {@code rows * experts} rows; {@link #slice} picks one expert.
  */
-public record WeightMatrix(String name, BlockFormat format, MemorySegment data, int rows, int cols, long rowBytes) {
+public record WeightMatrix(String name, BlockFormat format, MemorySegment data, int rows, int cols, long rowBytes, InterleavedRows interleaved) {
+
+    /** A matrix read only from {@code data} (no interleaved copy). */
+    public WeightMatrix(String name, BlockFormat format, MemorySegment data, int rows, int cols, long rowBytes) {
+        this(name, format, data, rows, cols, rowBytes, null);
+    }
 
     public static WeightMatrix of(GgufTensor t) {
         long rows = t.rowCount();
@@ -22,13 +27,35 @@ public record WeightMatrix(String name, BlockFormat format, MemorySegment data, 
         return new WeightMatrix(t.name(), BlockFormats.of(t.type()), t.data(), (int) rows, (int) t.rowLength(), t.rowBytes());
     }
 
+    /**
+     * This matrix with an interleaved copy of its rows ({@link InterleavedRows}) that
+     * {@link MatMul} uses for matrix-vector products (Q4_K: about 2.5x faster). The copy takes
+     * memory of the matrix's size (5% more) outside the mapped file; types without interleaved
+     * kernels return this matrix unchanged.
+     */
+    public WeightMatrix interleave() {
+        return interleave(null);
+    }
+
+    /** {@link #interleave()} with the copying spread over the threads of {@code pool} (null: the calling thread). */
+    public WeightMatrix interleave(WorkerPool pool) {
+        if (interleaved != null) return this;
+        InterleavedRows i = InterleavedRows.of(this, pool);
+        return i == null ? this : new WeightMatrix(name, format, data, rows, cols, rowBytes, i);
+    }
+
     public GgmlType type() {
         return format.type();
     }
 
     /** Rows {@code [first, first + count)} as a matrix of their own (e.g. one expert of a 3-D tensor). */
     public WeightMatrix slice(int first, int count) {
-        return new WeightMatrix(name, format, data.asSlice(first * rowBytes, count * rowBytes), count, cols, rowBytes);
+        InterleavedRows i = null;
+        int g = InterleavedRows.GROUP;
+        if (interleaved != null && first % g == 0 && count >= g && (first + count) / g <= interleaved.groups()) {
+            i = interleaved.slice(first / g, count / g);
+        }
+        return new WeightMatrix(name, format, data.asSlice(first * rowBytes, count * rowBytes), count, cols, rowBytes, i);
     }
 
     /** Dot product of row {@code r} with {@code x[xOff .. xOff+cols)}. */

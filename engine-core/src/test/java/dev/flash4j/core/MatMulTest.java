@@ -29,10 +29,15 @@ class MatMulTest {
                 for (int i = 0; i < cols; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 7)));
                 Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
             }
-            WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes);
+            WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes).interleave();
             float[] deq = new float[rows * cols];
             for (int r = 0; r < rows; r++) w.dequantizeRow(r, deq, r * cols);
             return new Fixture(w, deq);
+        }
+
+        /** The same matrix without an interleaved copy (row kernels only). */
+        WeightMatrix plain() {
+            return new WeightMatrix(w.name(), w.format(), w.data(), w.rows(), w.cols(), w.rowBytes());
         }
 
         double dot(int r, float[] x, int xOff) {
@@ -60,17 +65,20 @@ class MatMulTest {
         int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17};
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType t : TYPES) {
-                int rows = 37, cols = 512;
+                int rows = 37, cols = 512; // two whole groups of 16 interleaved rows and 5 more
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 for (int batch : batches) {
                     float[] x = gaussian(rnd, batch * cols);
                     int outOff = 5;
                     float[] out = new float[outOff + batch * rows];
                     MatMul.matmul(pool, f.w(), x, batch, out, outOff);
+                    float[] plain = new float[outOff + batch * rows];
+                    MatMul.matmul(pool, f.plain(), x, batch, plain, outOff);
                     for (int b = 0; b < batch; b++) {
                         for (int r = 0; r < rows; r++) {
                             double want = f.dot(r, x, b * cols), scale = f.absDot(r, x, b * cols);
                             assertEquals(want, out[outOff + b * rows + r], 1e-5 * scale, t + " batch " + batch + " token " + b + " row " + r);
+                            assertEquals(want, plain[outOff + b * rows + r], 1e-5 * scale, t + " (not interleaved) batch " + batch + " token " + b + " row " + r);
                         }
                     }
                 }
@@ -83,7 +91,7 @@ class MatMulTest {
         Random rnd = new Random(4);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType t : TYPES) {
-                int rows = 19, cols = 256, tokens = 23, stride = cols + 32;
+                int rows = 35, cols = 256, tokens = 23, stride = cols + 32;
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 float[] x = gaussian(rnd, tokens * stride);
                 for (int count : new int[] {1, 3, 8, 11}) {
@@ -107,6 +115,41 @@ class MatMulTest {
     }
 
     @Test
+    void slicesOfAnInterleavedMatrixKeepTheirRows() {
+        Random rnd = new Random(6);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            Fixture f = Fixture.random(arena, GgmlType.Q4_K, 64 + 7, 256, rnd);
+            float[] x = gaussian(rnd, 256);
+            int[][] slices = {{16, 32}, {32, 39}, {0, 16}, {5, 20}};
+            for (int[] sl : slices) {
+                WeightMatrix s = f.w().slice(sl[0], sl[1]);
+                assertEquals(sl[0] % 16 == 0, s.interleaved() != null, "slice " + sl[0]);
+                float[] out = new float[sl[1]];
+                MatMul.matmul(pool, s, x, 1, out);
+                for (int r = 0; r < sl[1]; r++) {
+                    assertEquals(f.dot(sl[0] + r, x, 0), out[r], 1e-5 * f.absDot(sl[0] + r, x, 0), "slice " + sl[0] + " row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void interleavingOnAPoolGivesTheSameProducts() {
+        Random rnd = new Random(7);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+                Fixture f = Fixture.random(arena, t, 16 * 9 + 3, 512, rnd);
+                WeightMatrix parallel = f.plain().interleave(pool);
+                float[] x = gaussian(rnd, 512);
+                float[] a = new float[f.w().rows()], b = new float[f.w().rows()];
+                MatMul.matvec(pool, f.w(), x, a);
+                MatMul.matvec(pool, parallel, x, b);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, t.name());
+            }
+        }
+    }
+
+    @Test
     void q8ProductsMatchADoubleReferenceOnTheQuantizedActivations() {
         Random rnd = new Random(5);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
@@ -121,11 +164,14 @@ class MatMulTest {
                     for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
                     float[] out = new float[batch * rows];
                     MatMul.matmul(pool, f.w(), x, batch, out, 0, ActivationPrecision.Q8);
+                    float[] plain = new float[batch * rows];
+                    MatMul.matmul(pool, f.plain(), x, batch, plain, 0, ActivationPrecision.Q8);
                     double worst = 0;
                     for (int b = 0; b < batch; b++) {
                         for (int r = 0; r < rows; r++) {
                             double want = f.dot(r, xq, b * cols), scale = f.absDot(r, xq, b * cols);
                             assertEquals(want, out[b * rows + r], 1e-5 * scale, t + " batch " + batch + " token " + b + " row " + r);
+                            assertEquals(want, plain[b * rows + r], 1e-5 * scale, t + " (not interleaved) batch " + batch + " token " + b + " row " + r);
                             worst = Math.max(worst, Math.abs(want - f.dot(r, x, b * cols)) / f.absDot(r, x, b * cols));
                         }
                     }

@@ -2,6 +2,8 @@ package dev.flash4j.core;
 
 import dev.flash4j.gguf.GgmlType;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,7 +18,9 @@ import java.util.Random;
  *
  * <p>Weights are random bytes with the block scales overwritten by small finite halves, so every
  * block decodes to finite values; what is measured is the kernel and memory, not the numbers.
- * Each figure is the best of several repetitions (the machine is shared).
+ * Each figure is the best of several repetitions (the machine is shared). With one thread the
+ * time is the thread's CPU time, which is not inflated when other processes take the core (cache
+ * and memory interference remain); with more threads it is wall-clock time.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp <classes>:<test-classes>:<gguf classes>
  * dev.flash4j.core.MatMulThroughput [types=Q4_K,Q6_K,Q8_0,Q5_K] [rows=14336] [cols=4096]
@@ -46,42 +50,53 @@ public final class MatMulThroughput {
         try (Arena arena = Arena.ofShared()) {
             for (String tn : types.split(",")) {
                 GgmlType t = GgmlType.valueOf(tn);
-                WeightMatrix w = randomMatrix(arena, t, rows, cols, rnd);
+                WeightMatrix plain = randomMatrix(arena, t, rows, cols, rnd);
+                long p0 = System.nanoTime();
+                WeightMatrix inter = plain.interleave();
+                if (inter != plain) System.out.printf("%-5s interleaving %dx%d took %.0f ms%n", t, rows, cols, (System.nanoTime() - p0) / 1e6);
+                List<WeightMatrix> variants = inter == plain ? List.of(plain) : List.of(plain, inter);
                 for (String ts : threadList.split(",")) {
                     int threads = Integer.parseInt(ts);
                     try (WorkerPool pool = new WorkerPool(threads)) {
-                        for (String m : modes.split(",")) {
-                            ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
-                            float[] out = new float[rows];
-                            double best = Double.MAX_VALUE;
-                            for (int r = 0; r < reps; r++) {
-                                long t0 = System.nanoTime();
-                                MatMul.matmul(pool, w, x, 1, out, 0, p);
-                                best = Math.min(best, System.nanoTime() - t0);
-                            }
-                            System.out.printf("%-5s matvec %-3s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
-                                    t, m, threads, w.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
-                        }
-                        if (batch > 1) {
-                            WeightMatrix wb = w.slice(0, Math.min(batchRows, rows));
+                        for (WeightMatrix wm : variants) {
+                            String kind = wm == plain ? "" : "/interleaved";
                             for (String m : modes.split(",")) {
                                 ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
-                                float[] out = new float[batch * wb.rows()];
+                                float[] out = new float[rows];
                                 double best = Double.MAX_VALUE;
-                                for (int r = 0; r < Math.max(3, reps / 5); r++) {
-                                    long t0 = System.nanoTime();
-                                    MatMul.matmul(pool, wb, x, batch, out, 0, p);
-                                    best = Math.min(best, System.nanoTime() - t0);
+                                for (int r = 0; r < reps; r++) {
+                                    long t0 = now(threads);
+                                    MatMul.matmul(pool, wm, x, 1, out, 0, p);
+                                    best = Math.min(best, now(threads) - t0);
                                 }
-                                double fmas = (double) wb.rows() * cols * batch;
-                                System.out.printf("%-5s batch%d %-3s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
-                                        t, batch, m, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
+                                System.out.printf("%-5s matvec %-15s %d thread(s): %6.2f GB/s (%.3f ms, %.4f ns/value/thread)%n",
+                                        t, m + kind, threads, wm.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
                             }
+                            if (batch <= 1) continue;
+                            // the batched kernels use float activations whatever the precision asked
+                            WeightMatrix wb = wm.slice(0, Math.min(batchRows, rows));
+                            float[] out = new float[batch * wb.rows()];
+                            double best = Double.MAX_VALUE;
+                            for (int r = 0; r < Math.max(3, reps / 5); r++) {
+                                long t0 = now(threads);
+                                MatMul.matmul(pool, wb, x, batch, out, 0);
+                                best = Math.min(best, now(threads) - t0);
+                            }
+                            double fmas = (double) wb.rows() * cols * batch;
+                            System.out.printf("%-5s batch%d %-15s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
+                                    t, batch, "f32" + kind, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
                         }
                     }
                 }
             }
         }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** CPU time of this thread for single-thread runs, else wall-clock time, in ns. */
+    private static long now(int threads) {
+        return threads == 1 ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Random blocks with finite scales: every f16 scale field set to a small random half. */

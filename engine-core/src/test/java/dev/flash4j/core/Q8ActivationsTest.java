@@ -39,6 +39,26 @@ class Q8ActivationsTest {
     }
 
     @Test
+    void selectedRowsQuantizeLikeEachRowAlone() {
+        Random r = new Random(13);
+        int n = 96, stride = 100;
+        float[] x = new float[stride * 5];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        int[] sel = {3, 0, 3, 4};
+        Q8Activations all = new Q8Activations(n * sel.length).quantizeRows(x, stride, sel, sel.length, n);
+        assertEquals(n * sel.length, all.length());
+        all.repeat16();
+        for (int i = 0; i < sel.length; i++) {
+            Q8Activations one = new Q8Activations(n).quantize(x, sel[i] * stride, n);
+            for (int j = 0; j < n; j++) {
+                assertEquals(one.value(j), all.value(i * n + j), "row " + i + " value " + j);
+                for (int k = 0; k < 16; k++) assertEquals(one.q[j], all.rep16[16 * (i * n + j) + k]);
+            }
+            for (int b = 0; b < n / 32; b++) assertEquals(one.sums[b], all.sums[i * n / 32 + b]);
+        }
+    }
+
+    @Test
     void onlyTheTypesWithKernelsClaimSupport() {
         for (GgmlType t : GgmlType.values()) {
             if (!BlockFormats.supports(t)) continue;

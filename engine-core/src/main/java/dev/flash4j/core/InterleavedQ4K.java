@@ -1,0 +1,246 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.ByteVector;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Q4_K rows interleaved in groups of 16 ({@link InterleavedRows}). Per group and 256-column block,
+ * {@link #BLOCK_BYTES} bytes:
+ * <pre>
+ *   [0, 64)      d of the 16 rows, f32
+ *   [64, 128)    dmin of the 16 rows, f32
+ *   [128, 256)   scales: sub-block s of row i at 128 + 16*s + i (6-bit, one byte each)
+ *   [256, 384)   mins, same layout
+ *   [384, 2432)  quants: byte l (0..127) of the row's Q4_K qs at 384 + 16*l + i
+ * </pre>
+ * As in Q4_K, qs byte {@code 32c + j} holds column {@code 64c + j} in its low nibble and column
+ * {@code 64c + 32 + j} in its high one. One 16-byte load thus gives two columns of 16 rows.
+ * Groups follow each other, each one its blocks in column order.
+ *
+ * <p>f32 kernel: per column, rows' quants to floats, FMA with the broadcast activation into a
+ * per-sub-block sum; per sub-block, that sum times the rows' scales; per block, times d, minus
+ * dmin times the rows' mins times the activation sums of the sub-blocks.
+ *
+ * <p>8-bit kernel: quants stay integers in 16 short lanes (one per row), multiplied by the broadcast
+ * activation quant; a lane adds at most 16 products of at most 15*127 (30480, no overflow) before
+ * it is widened to an int sum; at the end of a sub-block the int sum is scaled once in floats.
+ */
+final class InterleavedQ4K implements InterleavedRows {
+    static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 2048;
+    private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
+    private static final int G = GROUP;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+
+    private final MemorySegment data;
+    private final int groups, blocks;
+
+    private InterleavedQ4K(MemorySegment data, int groups, int blocks) {
+        this.data = data;
+        this.groups = groups;
+        this.blocks = blocks;
+    }
+
+    static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
+        int nb = cols / Q4KFormat.BLOCK;
+        long groupBytes = (long) nb * BLOCK_BYTES;
+        MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
+        InterleavedRows.forEachGroup(pool, groups, g -> {
+            for (int i = 0; i < G; i++) {
+                long row = (long) (g * G + i) * rowBytes;
+                for (int b = 0; b < nb; b++) {
+                    long p = row + (long) b * Q4KFormat.BYTES;
+                    long o = g * groupBytes + (long) b * BLOCK_BYTES;
+                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(src, p));
+                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(src, p + 2));
+                    for (int s = 0; s < 8; s++) {
+                        dst.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(src, p + 4, s));
+                        dst.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(src, p + 4, s));
+                    }
+                    for (int l = 0; l < 128; l++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, src.get(ValueLayout.JAVA_BYTE, p + 16 + l));
+                }
+            }
+        });
+        return new InterleavedQ4K(dst, groups, nb);
+    }
+
+    @Override
+    public int groups() { return groups; }
+
+    @Override
+    public InterleavedRows slice(int first, int count) {
+        long gb = (long) blocks * BLOCK_BYTES;
+        return new InterleavedQ4K(data.asSlice(first * gb, count * gb), count, blocks);
+    }
+
+    @Override
+    public void dequantizeGroup(int g, float[] tile) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+                FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+                for (int s = 0; s < 8; s++) {
+                    FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(d);
+                    FloatVector mn = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).mul(dmin).neg();
+                    long q = bo + QS + 16L * 32 * (s >> 1) + h;
+                    int shift = 4 * (s & 1), o = G * (256 * b + 32 * s) + h;
+                    for (int j = 0; j < 32; j++) {
+                        Wide.toFloat(Wide.u8(data, q + 16L * j).lanewise(VectorOperators.LSHR, shift).and(0xF)).fma(sc, mn).intoArray(tile, o + G * j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector acc = Wide.zero();
+                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
+                acc.intoArray(out, outOff + G * g + h);
+            }
+        }
+    }
+
+    /** One block of lanes {@code [h, h+L)} of a group, added to {@code acc}. */
+    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+        FloatVector sum = Wide.zero(), mins = Wide.zero();
+        for (int c = 0; c < 4; c++) {
+            // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
+            long q = bo + QS + 16L * 32 * c + h;
+            int xl = xo + 64 * c;
+            FloatVector lo = Wide.zero(), hi = lo;
+            for (int j = 0; j < 32; j++) {
+                IntVector v = Wide.u8(data, q + 16L * j);
+                lo = Wide.toFloat(v.and(0xF)).fma(FloatVector.broadcast(Wide.F, x[xl + j]), lo);
+                hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.broadcast(Wide.F, x[xl + 32 + j]), hi);
+            }
+            sum = lo.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)), sum);
+            sum = hi.fma(Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)), sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + h)).fma(FloatVector.broadcast(Wide.F, sums[so + 2 * c]), mins);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 32 * c + 16 + h)).fma(FloatVector.broadcast(Wide.F, sums[so + 2 * c + 1]), mins);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /** {@code x[off] + ... + x[off + 31]}. */
+    static float sum32(float[] x, int off) {
+        FloatVector s = Wide.x(x, off);
+        for (int i = Wide.L; i < 32; i += Wide.L) s = s.add(Wide.x(x, off + i));
+        return Wide.sum(s);
+    }
+
+    @Override
+    public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
+        if (Wide.L == 16) {
+            for (int g = g0; g < g1; g++) {
+                long go = g * (long) blocks * BLOCK_BYTES;
+                FloatVector acc = Wide.zero();
+                for (int b = 0; b < blocks; b++) acc = blockDotQ8x2(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, acc);
+                acc.intoArray(out, outOff + G * g);
+            }
+            return;
+        }
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector acc = Wide.zero();
+                for (int b = 0; b < blocks; b++) acc = blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, acc);
+                acc.intoArray(out, outOff + G * g + h);
+            }
+        }
+    }
+
+    private FloatVector blockDotQ8(long bo, int h, Q8Activations a, int ai, FloatVector acc) {
+        FloatVector sum = Wide.zero(), mins = Wide.zero();
+        int part = h / Wide.L;
+        for (int s = 0; s < 8; s++) {
+            long q = bo + QS + 16L * 32 * (s >> 1);
+            int shift = (s & 1) * 4, xs = ai + 32 * s;
+            ShortVector p0 = subBlockHalfQ8(q, shift, a.q, xs);
+            ShortVector p1 = subBlockHalfQ8(q + 16L * 16, shift, a.q, xs + 16);
+            IntVector ints = ((IntVector) p0.convertShape(VectorOperators.S2I, Wide.I, part)).add((IntVector) p1.convertShape(VectorOperators.S2I, Wide.I, part));
+            float dx = a.d[xs / Q8Activations.BLOCK];
+            FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h));
+            sum = Wide.toFloat(ints).mul(sc).fma(FloatVector.broadcast(Wide.F, dx), sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, dx * a.sums[xs / Q8Activations.BLOCK]), mins);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /**
+     * One block with 8-bit activations on 512-bit vectors: one 32-byte load holds two adjacent
+     * byte positions of all 16 rows, widened to 32 short lanes (lanes 0-15: position j, 16-31:
+     * j+1), and meets 32 lanes of {@link Q8Activations#rep16} (column j's quant 16 times, then
+     * column j+1's). A lane sums 16 products of at most 15*127 per sub-block (30480, no
+     * overflow); the two halves are added once the sub-block's sums are widened to ints.
+     */
+    private FloatVector blockDotQ8x2(long bo, Q8Activations a, int ai, FloatVector acc) {
+        FloatVector sum = Wide.zero(), mins = Wide.zero();
+        for (int s = 0; s < 8; s++) {
+            int col = ai + 32 * s, blk = col / Q8Activations.BLOCK;
+            ShortVector p = subBlockQ8x2(bo + QS + 16L * 32 * (s >> 1), 4 * (s & 1), a.rep16, col);
+            FloatVector dx = FloatVector.broadcast(Wide.F, a.d[blk]);
+            sum = widen(p).mul(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s))).fma(dx, sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s)).fma(dx.mul(a.sums[blk]), mins);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE);
+        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /**
+     * Per-lane sums of quant * activation over one sub-block (32 columns from {@code col}), the
+     * nibble at bit {@code shift} of the bytes at {@code q}: lane i holds row i's even columns,
+     * lane 16+i its odd ones. A small method of its own so that C2 compiles it whole (see
+     * {@link Q4KFormat}'s note on method size).
+     */
+    private ShortVector subBlockQ8x2(long q, int shift, short[] rep, int col) {
+        ShortVector s0 = ShortVector.zero(S2), s1 = s0;
+        for (int j = 0; j < 32; j += 4) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+            s0 = v.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j))).add(s0);
+            s1 = w.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j + 2))).add(s1);
+        }
+        return s0.add(s1);
+    }
+
+    /** The 16 row sums of 32 short lanes (row i in lanes i and 16+i), as floats. */
+    static FloatVector widen(ShortVector s) {
+        // split into 256-bit halves first: converting "part 1" of a 512-bit vector directly is not intrinsified (10x slower)
+        ShortVector a = (ShortVector) s.reinterpretShape(S, 0), b = (ShortVector) s.reinterpretShape(S, 1);
+        IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, Wide.I, 0);
+        IntVector hi = (IntVector) b.convertShape(VectorOperators.S2I, Wide.I, 0);
+        return Wide.toFloat(lo.add(hi));
+    }
+
+    /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */
+    private ShortVector subBlockHalfQ8(long q, int shift, byte[] aq, int xs) {
+        ShortVector s0 = ShortVector.zero(S), s1 = s0;
+        for (int j = 0; j < 16; j += 2) {
+            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * (j + 1), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            s0 = w0.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(aq[xs + j]).add(s0);
+            s1 = w1.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(aq[xs + j + 1]).add(s1);
+        }
+        return s0.add(s1);
+    }
+}

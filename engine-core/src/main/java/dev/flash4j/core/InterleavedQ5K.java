@@ -1,0 +1,137 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Q5_K rows interleaved in groups of 16 ({@link InterleavedRows}), every 5-bit quant expanded to
+ * a byte 0..31 (as {@link InterleavedQ6K} does, for the same reason). Per group and 256-column
+ * block, {@link #BLOCK_BYTES} bytes:
+ * <pre>
+ *   [0, 64)       d of the 16 rows, f32
+ *   [64, 128)     dmin of the 16 rows, f32
+ *   [128, 256)    scales: sub-block s (columns 32s .. 32s+31) of row i at 128 + 16*s + i
+ *   [256, 384)    mins, same layout
+ *   [384, 4480)   quants: column c of row i at 384 + 16*c + i
+ * </pre>
+ * Value = {@code d*scale*q - dmin*min}; the kernel sums {@code q*x} per sub-block, scales it
+ * once, and subtracts the mins times the sub-block's activation sum. No 8-bit kernel: Q5_K has
+ * none, so {@link ActivationPrecision#Q8} uses this float kernel.
+ */
+final class InterleavedQ5K implements InterleavedRows {
+    static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 4096;
+    private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
+    private static final int G = GROUP;
+
+    private final MemorySegment data;
+    private final int groups, blocks;
+
+    private InterleavedQ5K(MemorySegment data, int groups, int blocks) {
+        this.data = data;
+        this.groups = groups;
+        this.blocks = blocks;
+    }
+
+    static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
+        int nb = cols / Q5KFormat.BLOCK;
+        long groupBytes = (long) nb * BLOCK_BYTES;
+        MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
+        InterleavedRows.forEachGroup(pool, groups, g -> {
+            for (int i = 0; i < G; i++) {
+                long row = (long) (g * G + i) * rowBytes;
+                for (int b = 0; b < nb; b++) {
+                    long p = row + (long) b * Q5KFormat.BYTES;
+                    long o = g * groupBytes + (long) b * BLOCK_BYTES;
+                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(src, p));
+                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(src, p + 2));
+                    for (int s = 0; s < 8; s++) {
+                        dst.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(src, p + 4, s));
+                        dst.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(src, p + 4, s));
+                    }
+                    for (int c = 0; c < 256; c++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(src, p, c));
+                }
+            }
+        });
+        return new InterleavedQ5K(dst, groups, nb);
+    }
+
+    /** Quant 0..31 of column {@code c} of the Q5_K block at {@code p} (layout in {@link Q5KFormat}). */
+    private static int quant(MemorySegment src, long p, int c) {
+        int chunk = c / 64, l = c % 32, s = c / 32;
+        int q = Le.u8(src, p + 48 + 32 * chunk + l);
+        int low = (c % 64) < 32 ? q & 0xF : q >> 4;
+        return low | (((Le.u8(src, p + 16 + l) >> s) & 1) << 4);
+    }
+
+    @Override
+    public int groups() { return groups; }
+
+    @Override
+    public boolean supportsQ8() { return false; }
+
+    @Override
+    public InterleavedRows slice(int first, int count) {
+        long gb = (long) blocks * BLOCK_BYTES;
+        return new InterleavedQ5K(data.asSlice(first * gb, count * gb), count, blocks);
+    }
+
+    @Override
+    public void dequantizeGroup(int g, float[] tile) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+                FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+                for (int s = 0; s < 8; s++) {
+                    FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(d);
+                    FloatVector mn = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).mul(dmin).neg();
+                    long q = bo + QS + 16L * 32 * s + h;
+                    int o = G * (256 * b + 32 * s) + h;
+                    for (int j = 0; j < 32; j++) Wide.toFloat(Wide.u8(data, q + 16L * j)).fma(sc, mn).intoArray(tile, o + G * j);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int h = 0; h < G; h += Wide.L) {
+                FloatVector acc = Wide.zero();
+                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
+                acc.intoArray(out, outOff + G * g + h);
+            }
+        }
+    }
+
+    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+        FloatVector sum = Wide.zero(), mins = Wide.zero();
+        for (int s = 0; s < 8; s++) {
+            FloatVector sub = subBlockDot(bo + QS + 16L * 32 * s + h, x, xo + 32 * s);
+            sum = sub.fma(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)), sum);
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, sums[so + s]), mins);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
+        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+    }
+
+    /** Sum over the 32 columns of a sub-block of quant * activation, lanes [h, h+L); column j's quants at q + 16*j. */
+    private FloatVector subBlockDot(long q, float[] x, int xo) {
+        FloatVector s0 = Wide.zero(), s1 = s0;
+        for (int j = 0; j < 32; j += 2) {
+            s0 = Wide.toFloat(Wide.u8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xo + j]), s0);
+            s1 = Wide.toFloat(Wide.u8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xo + j + 1]), s1);
+        }
+        return s0.add(s1);
+    }
+
+    @Override
+    public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
+        throw new UnsupportedOperationException("Q5_K has no 8-bit activation kernel");
+    }
+}
