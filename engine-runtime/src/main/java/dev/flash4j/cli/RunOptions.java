@@ -29,6 +29,10 @@ final class RunOptions {
             description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
     String activations;
 
+    @Option(names = "--repack", description = "copy K-quant weights (Q4_K/Q5_K/Q6_K) into an interleaved layout that decodes about 2x faster; "
+            + "costs RAM of the weights' size (off: weights stay in the mapped file, never copied)")
+    boolean repack;
+
     ModelOptions toOptions(int minimumContext) {
         int t = threads == null ? WorkerPool.defaultThreads() : threads;
         if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
@@ -47,6 +51,6 @@ final class RunOptions {
             case "q8", "q8_0", "int8" -> ActivationPrecision.Q8;
             default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
         };
-        return new ModelOptions(t, type, context, batch, precision);
+        return new ModelOptions(t, type, context, batch, precision, repack);
     }
 }

@@ -1,6 +1,7 @@
 package dev.flash4j.model;
 
 import dev.flash4j.core.WeightMatrix;
+import dev.flash4j.core.WorkerPool;
 import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.gguf.GgufTensor;
 import dev.flash4j.moe.FeedForward;
@@ -25,16 +26,22 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
     public record Mtp(float[] enorm, float[] hnorm, WeightMatrix ehProj, float[] headNorm, WeightMatrix head, WeightMatrix embedding) {}
 
     public static Step35Weights load(GgufFile f, Step35Config c) {
+        return load(f, c, null);
+    }
+
+    /** With {@code repackPool} not null, every K-quant product matrix gets an interleaved copy (see {@link WeightMatrix#interleave}). */
+    public static Step35Weights load(GgufFile f, Step35Config c, WorkerPool repackPool) {
+        Loader l = new Loader(f, repackPool);
         WeightMatrix embd = WeightMatrix.of(f.require("token_embd.weight"));
-        WeightMatrix out = f.tensor("output.weight") != null ? WeightMatrix.of(f.tensor("output.weight")) : embd;
+        WeightMatrix out = f.tensor("output.weight") != null ? l.repack(WeightMatrix.of(f.tensor("output.weight"))) : embd;
         checkShape(out, c.embedding(), c.vocab());
         float[] ropeFactors = f.tensor("rope_freqs.weight") != null ? vector(f, "rope_freqs.weight", -1) : null;
         Block[] blocks = new Block[c.blocks()];
-        for (int il = 0; il < c.blocks(); il++) blocks[il] = block(f, c, il);
+        for (int il = 0; il < c.blocks(); il++) blocks[il] = block(l, c, il);
         return new Step35Weights(embd, vector(f, "output_norm.weight", c.embedding()), out, ropeFactors, blocks);
     }
 
-    private static Block block(GgufFile f, Step35Config c, int il) {
+    private static Block block(Loader f, Step35Config c, int il) {
         String p = "blk." + il + ".";
         int d = c.embedding(), hd = c.headDim(), nh = c.heads()[il], nkv = c.kvHeads()[il];
         WeightMatrix wq = matrix(f, p + "attn_q.weight", d, nh * hd);
@@ -80,8 +87,23 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
                 wq, wk, wv, wg, wo, vector(f, p + "ffn_norm.weight", d), dense, moe, mtp);
     }
 
-    private static WeightMatrix matrix(GgufFile f, String name, int cols, int rows) {
-        WeightMatrix w = WeightMatrix.of(f.require(name));
+    /** The file plus what loading does to every product matrix. */
+    private record Loader(GgufFile file, WorkerPool repackPool) {
+        GgufTensor tensor(String name) {
+            return file.tensor(name);
+        }
+
+        GgufTensor require(String name) {
+            return file.require(name);
+        }
+
+        WeightMatrix repack(WeightMatrix w) {
+            return repackPool == null ? w : w.interleave(repackPool);
+        }
+    }
+
+    private static WeightMatrix matrix(Loader f, String name, int cols, int rows) {
+        WeightMatrix w = f.repack(WeightMatrix.of(f.require(name)));
         checkShape(w, cols, rows);
         return w;
     }
@@ -93,6 +115,10 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
     }
 
     /** A small vector (norm weights, biases) copied to floats; {@code n < 0} accepts any length. */
+    private static float[] vector(Loader f, String name, int n) {
+        return vector(f.file(), name, n);
+    }
+
     private static float[] vector(GgufFile f, String name, int n) {
         GgufTensor t = f.require(name);
         if (n >= 0 && t.elementCount() != n) throw new IllegalArgumentException("tensor " + name + " has " + t.elementCount() + " values, expected " + n);

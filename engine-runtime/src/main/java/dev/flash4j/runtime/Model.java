@@ -33,25 +33,27 @@ public final class Model implements AutoCloseable {
     private ChatTemplate chatTemplate;
     private int[] endOfGeneration;
 
-    private Model(GgufFile file, Step35Model model, ModelOptions options) {
+    private Model(GgufFile file, Step35Model model, ModelOptions options, WorkerPool pool) {
         this.file = file;
         this.model = model;
         this.options = options;
-        this.pool = new WorkerPool(options.threads());
+        this.pool = pool;
     }
 
     /** Maps and validates the file and builds the model; weights are not copied. */
     public static Model load(Path path, ModelOptions options) throws IOException {
         GgufFile file = GgufFile.open(path);
+        WorkerPool pool = new WorkerPool(options.threads());
         try {
-            Step35Model model = Step35Loader.load(file);
+            Step35Model model = Step35Loader.load(file, options.repackWeights() ? pool : null);
             int limit = model.config().contextLength();
             if (options.contextSize() > limit) {
                 throw new IllegalArgumentException("context size " + options.contextSize() + " exceeds the model's context length of " + limit
                         + " (step35.context_length); use a smaller --ctx");
             }
-            return new Model(file, model, options);
-        } catch (RuntimeException e) {
+            return new Model(file, model, options, pool);
+        } catch (RuntimeException | Error e) {
+            pool.close();
             file.close();
             throw e;
         }
