@@ -3,9 +3,12 @@ package dev.flash4j.cli;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.WorkerPool;
+import dev.flash4j.model.Step35Config;
+import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** Options shared by the commands that run a model. */
@@ -16,7 +19,7 @@ final class RunOptions {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--kv", paramLabel = "TYPE", defaultValue = "f16", description = "KV cache type: f32, f16 or q8 (8-bit, one scale per 32 values; default ${DEFAULT-VALUE})")
+    @Option(names = "--kv", paramLabel = "f32|f16|q8", defaultValue = "f16", description = "KV cache type: f32, f16 or q8 (8-bit, one scale per 32 values; default ${DEFAULT-VALUE})")
     String kv;
 
     @Option(names = "--ctx", paramLabel = "N", description = "context size in positions (default: 4096, at most the model's context length)")
@@ -25,13 +28,25 @@ final class RunOptions {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "largest batch of prompt tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--activations", defaultValue = "f32", paramLabel = "P",
+    @Option(names = "--activations", defaultValue = "f32", paramLabel = "f32|q8",
             description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
     String activations;
 
-    ModelOptions toOptions(int minimumContext) {
-        int t = threads == null ? WorkerPool.defaultThreads() : threads;
+    /** The checked {@code --threads}, or all cores. */
+    int threads() {
+        return checkThreads(threads);
+    }
+
+    /** {@code value} of a {@code --threads} option, or all cores when it is not given. */
+    static int checkThreads(Integer value) {
+        int t = value == null ? WorkerPool.defaultThreads() : value;
         if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
+        return t;
+    }
+
+    /** The options checked, for a run that needs at least {@code minimumContext} positions. */
+    ModelOptions toOptions(int minimumContext) {
+        int t = threads();
         if (batch < 1) throw new UserError("--batch must be positive, got " + batch);
         KvCacheType type;
         try {
@@ -47,6 +62,28 @@ final class RunOptions {
             case "q8", "q8_0", "int8" -> ActivationPrecision.Q8;
             default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
         };
-        return new ModelOptions(t, type, context, batch, precision);
+        // a batch never holds more than the context, and a larger one would only size buffers for nothing
+        return new ModelOptions(t, type, context, Math.min(batch, context), precision);
+    }
+
+    /** Loads {@link #model} for a run that needs at least {@code minimumContext} positions. */
+    Model load(int minimumContext) throws IOException {
+        return load(toOptions(minimumContext));
+    }
+
+    /**
+     * Loads {@link #model} with {@code options}, refusing a context whose KV cache a Java array
+     * cannot hold (a full-attention layer keeps every position's keys in one array).
+     */
+    Model load(ModelOptions options) throws IOException {
+        Model m = Model.load(model, options);
+        Step35Config c = m.config();
+        int kvHeads = java.util.Arrays.stream(c.kvHeads()).max().orElse(1);
+        long limit = (Integer.MAX_VALUE - 64) / ((long) kvHeads * c.headDim());
+        if (options.contextSize() > limit) {
+            m.close();
+            throw new UserError("--ctx " + options.contextSize() + " is more than this model's KV cache can hold (at most " + limit + " positions)");
+        }
+        return m;
     }
 }
