@@ -45,6 +45,10 @@ public final class Main implements Runnable {
             PrintWriter err = ex.getCommandLine().getErr();
             // picocli starts some messages (argument groups) with "Error: "; the "flash4j: " prefix says as much
             String msg = ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring("Error: ".length()) : ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine().getParent() == null
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                msg = "unknown command '" + u.getUnmatched().get(0) + "'";
+            }
             err.println("flash4j: " + msg + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;

@@ -323,6 +323,13 @@ class CliContractTest {
     }
 
     @Test
+    void anUnknownCommandIsNamed() {
+        CliRun r = run(List.of("frobnicate", "--model", "x"));
+        assertEquals(2, r.exitCode());
+        assertEquals("flash4j: unknown command 'frobnicate' (see 'flash4j --help')", r.err().strip());
+    }
+
+    @Test
     void helpAndVersionSucceedQuietly() {
         for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("help"), List.of("help", "generate"),
                 List.of("inspect", "--help"), List.of("logits", "--help"), List.of("generate", "--help"), List.of("chat", "--help"),
