@@ -25,7 +25,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliFiles.checkOutput("--out", out);
-        int count = ids.trim().split("[\\s,]+").length;
+        int count = TokenIds.count(ids);
         try (Model model = run.load(count); Session session = model.newSession()) {
             int[] tokens = TokenIds.parse(ids, model.config().vocab());
             float[] logits = session.prefillAll(tokens);

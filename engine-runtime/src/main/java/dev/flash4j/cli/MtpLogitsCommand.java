@@ -26,7 +26,7 @@ final class MtpLogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliFiles.checkOutput("--out-prefix", Path.of(outPrefix + ".mtp1.f32"));
-        int count = ids.trim().split("[\\s,]+").length;
+        int count = TokenIds.count(ids);
         try (Model model = run.load(count); Session session = model.newSession()) {
             int[] tokens = TokenIds.parse(ids, model.config().vocab());
             if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers (step35.nextn_predict_layers is 0 or absent)");
