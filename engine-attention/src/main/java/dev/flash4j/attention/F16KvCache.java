@@ -52,6 +52,22 @@ final class F16KvCache extends LayerKvCache {
     }
 
     @Override
+    public void readKey(int pos, int head, float[] dst, int dstOff) {
+        widen(keys, slot(pos) * rowValues + head * headDim, dst, dstOff);
+    }
+
+    @Override
+    public void readValue(int pos, int head, float[] dst, int dstOff) {
+        widen(values, slot(pos) * rowValues + head * headDim, dst, dstOff);
+    }
+
+    private void widen(short[] src, int base, float[] dst, int dstOff) {
+        int i = 0;
+        for (; i + 8 <= headDim; i += 8) VectorOps.halvesToFloats(src, base + i).intoArray(dst, dstOff + i);
+        for (; i < headDim; i++) dst[dstOff + i] = Float.float16ToFloat(src[base + i]);
+    }
+
+    @Override
     public long byteSize() {
         return 4L * keys.length;
     }

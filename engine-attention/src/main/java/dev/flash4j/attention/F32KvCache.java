@@ -31,6 +31,16 @@ final class F32KvCache extends LayerKvCache {
     }
 
     @Override
+    public void readKey(int pos, int head, float[] dst, int dstOff) {
+        System.arraycopy(keys, slot(pos) * rowValues + head * headDim, dst, dstOff, headDim);
+    }
+
+    @Override
+    public void readValue(int pos, int head, float[] dst, int dstOff) {
+        System.arraycopy(values, slot(pos) * rowValues + head * headDim, dst, dstOff, headDim);
+    }
+
+    @Override
     public long byteSize() {
         return 8L * keys.length;
     }

@@ -51,6 +51,12 @@ public abstract sealed class LayerKvCache permits F32KvCache, F16KvCache, Q8KvCa
     /** {@code out[outOff ..] += w * value(pos, head)}. */
     public abstract void addValue(int pos, int head, float w, float[] out, int outOff);
 
+    /** Head {@code head}'s cached key at {@code pos} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
+    public abstract void readKey(int pos, int head, float[] dst, int dstOff);
+
+    /** Head {@code head}'s cached value at {@code pos} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
+    public abstract void readValue(int pos, int head, float[] dst, int dstOff);
+
     /** Bytes this cache holds. */
     public abstract long byteSize();
 }

@@ -101,6 +101,31 @@ final class Q8KvCache extends LayerKvCache {
     }
 
     @Override
+    public void readKey(int pos, int head, float[] dst, int dstOff) {
+        widen(keys, keyScales, pos, head, dst, dstOff);
+    }
+
+    @Override
+    public void readValue(int pos, int head, float[] dst, int dstOff) {
+        widen(values, valueScales, pos, head, dst, dstOff);
+    }
+
+    private void widen(byte[] q, float[] scales, int pos, int head, float[] dst, int dstOff) {
+        int s = slot(pos);
+        int base = s * rowValues + head * headDim;
+        int sBase = s * blocksPerRow + head * blocksPerHead();
+        for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
+            int len = Math.min(BLOCK, headDim - i0);
+            float d = scales[sBase + b];
+            int i = 0;
+            if (len == BLOCK) {
+                for (; i < BLOCK; i += 8) VectorOps.bytesToFloats(q, base + i0 + i).mul(d).intoArray(dst, dstOff + i0 + i);
+            }
+            for (; i < len; i++) dst[dstOff + i0 + i] = q[base + i0 + i] * d;
+        }
+    }
+
+    @Override
     public long byteSize() {
         return 2L * keys.length + 2L * 2 * keyScales.length;
     }

@@ -12,8 +12,12 @@ final class BenchJson {
 
     private BenchJson() {}
 
+    /** A new report object that starts with the machine it was measured on. */
     static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("available_processors", Runtime.getRuntime().availableProcessors());
+        o.put("java_version", Runtime.version().toString());
+        return o;
     }
 
     static String write(ObjectNode o) throws JsonProcessingException {

@@ -28,8 +28,8 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
-                model, threads(options.threads()), kvName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
+        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, activations %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
+                model, threads(options.threads()), kvName(), activationsName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
         sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));
         for (Test t : tests) {
             double mean = t.tokensPerSecond().mean();
@@ -51,6 +51,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("model", model);
         o.put("threads", options.threads());
         o.put("kv_type", kvName());
+        o.put("activations", activationsName());
         o.put("context_size", options.contextSize());
         o.put("batch_size", options.batchSize());
         o.put("depth", depth);
@@ -82,6 +83,10 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             for (double v : t.tokensPerSecond().values()) s.add(v);
         }
         return o;
+    }
+
+    private String activationsName() {
+        return options.activations().name().toLowerCase(Locale.ROOT);
     }
 
     private String kvName() {

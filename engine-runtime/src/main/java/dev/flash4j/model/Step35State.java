@@ -37,7 +37,12 @@ public final class Step35State {
         for (int il = 0; il < c.blocks(); il++) {
             int window = c.windowOf(il);
             int capacity = window > 0 ? Math.min(contextSize, window + maxBatch) : contextSize;
-            caches[il] = LayerKvCache.create(kvType, c.kvHeads()[il], c.headDim(), capacity);
+            try {
+                caches[il] = LayerKvCache.create(kvType, c.kvHeads()[il], c.headDim(), capacity);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("a KV cache of " + capacity + " positions x " + c.kvHeads()[il] + " heads x " + c.headDim()
+                        + " values does not fit one Java array (2^31 values per layer); use a smaller context");
+            }
         }
         int maxHeads = 0, maxKv = 0;
         for (int il = 0; il < c.blocks(); il++) {

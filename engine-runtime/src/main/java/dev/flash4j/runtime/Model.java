@@ -44,7 +44,13 @@ public final class Model implements AutoCloseable {
     public static Model load(Path path, ModelOptions options) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
-            return new Model(file, Step35Loader.load(file), options);
+            Step35Model model = Step35Loader.load(file);
+            int limit = model.config().contextLength();
+            if (options.contextSize() > limit) {
+                throw new IllegalArgumentException("context size " + options.contextSize() + " exceeds the model's context length of " + limit
+                        + " (step35.context_length); use a smaller --ctx");
+            }
+            return new Model(file, model, options);
         } catch (RuntimeException e) {
             file.close();
             throw e;

@@ -26,8 +26,11 @@ class BenchCommandTest {
         JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "8", "--gen-tokens", "4", "--reps", "1",
                 "--threads", "2", "--membw-mib", "8", "--json");
         assertEquals(MODEL.toString(), r.get("model").asText());
+        assertEquals(Runtime.getRuntime().availableProcessors(), r.get("available_processors").asInt());
+        assertTrue(r.get("java_version").asText().startsWith(String.valueOf(Runtime.version().feature())));
         assertEquals(2, r.get("threads").asInt());
         assertEquals("f16", r.get("kv_type").asText());
+        assertEquals("f32", r.get("activations").asText());
         assertEquals(0, r.get("depth").asInt());
         assertEquals(1, r.get("reps").asInt());
         assertEquals(4096, r.get("context_size").asInt());
@@ -57,8 +60,10 @@ class BenchCommandTest {
     @Test
     void givenBandwidthDepthBatchSizesAndKvType() throws Exception {
         JsonNode r = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "2", "--depth", "5",
-                "--batch-sizes", "1,3", "--reps", "2", "--warmup", "0", "--kv", "q8", "--ctx", "64", "--bandwidth", "12.5", "--json");
+                "--batch-sizes", "1,3", "--reps", "2", "--warmup", "0", "--kv", "q8", "--ctx", "64", "--bandwidth", "12.5",
+                "--activations", "q8", "--json");
         assertEquals("given", r.get("memory_bandwidth_source").asText());
+        assertEquals("q8", r.get("activations").asText());
         assertEquals(12.5, r.get("memory_bandwidth_gbps").asDouble());
         assertEquals("q8", r.get("kv_type").asText());
         assertEquals(64, r.get("context_size").asInt());
@@ -123,6 +128,7 @@ class BenchCommandTest {
         assertTrue(failing("bench", "--model", m, "--batch-sizes", "x").contains("x"));
         assertTrue(failing("bench", "--model", m, "--prompt-tokens", "0", "--gen-tokens", "0").contains("nothing to measure"));
         assertTrue(failing("bench", "--model", m, "--kv", "q5").contains("--kv"));
+        assertTrue(failing("bench", "--model", m, "--activations", "q4").contains("--activations"));
         assertTrue(failing("bench", "--model", m, "--ctx", "16", "--prompt-tokens", "32").contains("--ctx"));
         assertTrue(failing("bench", "--model", m, "--threads", "0").contains("--threads"));
         assertTrue(failing("bench", "--model", m, "--bandwidth", "-3").contains("--bandwidth"));

@@ -37,16 +37,10 @@ class GoldenConformanceTest {
         JsonNode meta = GoldenData.readJson(g.resolve("logits/tiny-a-" + type + ".json"));
         int[] ids = referenceIds(meta);
         float[] ref = GoldenData.readFloats(g.resolve("logits/tiny-a-" + type + ".ref.logits.f32"));
-        try (GgufFile f = GgufFile.open(g.resolve("models/step35-tiny-a-" + type + ".gguf")); WorkerPool pool = new WorkerPool(2)) {
-            Step35Model model = Step35Loader.load(f);
-            int vocab = model.config().vocab();
-            Step35State st = model.newState(KvCacheType.F32, 256, 64);
-            float[] logits = new float[ids.length * vocab];
-            model.forward(pool, st, ids, true, logits);
-            float max = GoldenData.maxAbsDiff(logits, 0, ref, 0, ids.length * vocab);
-            System.out.printf("tiny-a-%s vs numpy: max abs logit diff %.3g over %d rows%n", type, max, ids.length);
-            assertTrue(max <= 2e-3, type + ": max abs diff " + max);
-        }
+        float[] logits = GoldenData.allLogits(g.resolve("models/step35-tiny-a-" + type + ".gguf"), ids, KvCacheType.F32, 64, dev.flash4j.core.ActivationPrecision.F32);
+        float max = GoldenData.maxAbsDiff(logits, 0, ref, 0, logits.length);
+        System.out.printf("tiny-a-%s vs numpy: max abs logit diff %.3g over %d rows%n", type, max, ids.length);
+        assertTrue(max <= 2e-3, type + ": max abs diff " + max);
     }
 
     @ParameterizedTest

@@ -38,6 +38,18 @@ final class GoldenData {
         return out;
     }
 
+    /** Logits of every position of {@code ids}, one batched pass (batches of {@code batch}) on a fresh state. */
+    static float[] allLogits(Path modelFile, int[] ids, dev.flash4j.attention.KvCacheType kv, int batch,
+                             dev.flash4j.core.ActivationPrecision activations) throws IOException {
+        try (dev.flash4j.gguf.GgufFile f = dev.flash4j.gguf.GgufFile.open(modelFile); dev.flash4j.core.WorkerPool pool = new dev.flash4j.core.WorkerPool(2)) {
+            Step35Model model = Step35Loader.load(f);
+            Step35State st = model.newState(kv, Math.max(128, ids.length), batch, activations);
+            float[] logits = new float[ids.length * model.config().vocab()];
+            model.forward(pool, st, ids, true, logits);
+            return logits;
+        }
+    }
+
     /** Largest absolute difference over {@code rows x cols} values. */
     static float maxAbsDiff(float[] a, int aOff, float[] b, int bOff, int n) {
         float m = 0;

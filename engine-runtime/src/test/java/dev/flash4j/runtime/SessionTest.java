@@ -125,6 +125,22 @@ class SessionTest {
     }
 
     @Test
+    void closingTheModelStopsItsWorkerThreads() throws Exception {
+        java.util.function.LongSupplier workers = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("flash4j-worker") && t.isAlive()).count();
+        long before = workers.getAsLong();
+        Model m = Model.load(MODEL, model.options().withThreads(4));
+        try (Session s = m.newSession()) {
+            s.prefillAll(new int[]{1, 2, 3});
+        }
+        assertEquals(before + 3, workers.getAsLong(), "a pool of 4 starts 3 workers (the caller is the fourth)");
+        m.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workers.getAsLong() > before && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(before, workers.getAsLong(), "no worker outlives close()");
+    }
+
+    @Test
     void outOfRangeTokenIsRejected() {
         try (Session s = model.newSession()) {
             assertThrows(IllegalArgumentException.class, () -> s.prefillAll(new int[]{1, vocab}));
