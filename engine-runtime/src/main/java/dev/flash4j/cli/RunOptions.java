@@ -3,7 +3,6 @@ package dev.flash4j.cli;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.WorkerPool;
-import dev.flash4j.model.Step35Config;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import picocli.CommandLine.Option;
@@ -71,19 +70,8 @@ final class RunOptions {
         return load(toOptions(minimumContext));
     }
 
-    /**
-     * Loads {@link #model} with {@code options}, refusing a context whose KV cache a Java array
-     * cannot hold (a full-attention layer keeps every position's keys in one array).
-     */
+    /** Loads {@link #model} with {@code options} (the model refuses a context it cannot hold). */
     Model load(ModelOptions options) throws IOException {
-        Model m = Model.load(model, options);
-        Step35Config c = m.config();
-        int kvHeads = java.util.Arrays.stream(c.kvHeads()).max().orElse(1);
-        long limit = (Integer.MAX_VALUE - 64) / ((long) kvHeads * c.headDim());
-        if (options.contextSize() > limit) {
-            m.close();
-            throw new UserError("--ctx " + options.contextSize() + " is more than this model's KV cache can hold (at most " + limit + " positions)");
-        }
-        return m;
+        return Model.load(model, options);
     }
 }

@@ -35,7 +35,7 @@ class CliContractTest {
     static Path dir;
 
     /** A step35 model without MTP layers, one with two, and the bad files made from them (bare: a GGUF of one key). */
-    static Path model, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, bare, missingDir;
+    static Path model, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, longContext, bare, missingDir;
 
     @BeforeAll
     static void writeFiles() throws Exception {
@@ -60,6 +60,9 @@ class CliContractTest {
             // all of step35's metadata but not one tensor
             noTensors = dir.resolve("no-tensors.gguf");
             new GgufWriter().putAll(f.metadata()).write(noTensors);
+            // a context length no KV cache array can hold, so that --ctx is refused by the cache, not the model's limit
+            longContext = dir.resolve("long-context.gguf");
+            GgufWriter.copyOf(f).putUInt32("step35.context_length", Integer.MAX_VALUE).write(longContext);
         }
         bare = dir.resolve("bare.gguf");
         new GgufWriter().putString("general.architecture", "llama").write(bare);
@@ -121,6 +124,7 @@ class CliContractTest {
             cases.add(new Case(name + " --ctx 0", c.with(model, "--ctx", "0")));
             cases.add(new Case(name + " --ctx 1", c.with(model, "--ctx", "1")));
             cases.add(new Case(name + " --ctx huge", c.with(model, "--ctx", "2000000000")));
+            cases.add(new Case(name + " --ctx beyond a KV cache array", c.with(longContext, "--ctx", "2000000000")));
             cases.add(new Case(name + " --ctx 99999999999", c.with(model, "--ctx", "99999999999")));
             cases.add(new Case(name + " --batch 0", c.with(model, "--batch", "0")));
             cases.add(new Case(name + " --kv bogus", c.with(model, "--kv", "bogus")));
