@@ -3,6 +3,7 @@ package dev.flash4j.cli;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.WorkerPool;
+import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class RunOptions {
     }
 
     /** The options checked, for a run that needs at least {@code minimumContext} positions. */
-    ModelOptions toOptions(int minimumContext) {
+    ModelOptions toOptions(int minimumContext) throws IOException {
         int t = threads();
         if (batch < 1) throw new UserError("--batch must be positive, got " + batch);
         KvCacheType type;
@@ -53,7 +54,7 @@ final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("--kv: " + e.getMessage());
         }
-        int context = ctx != null ? ctx : Math.max(ModelOptions.DEFAULT_CONTEXT, minimumContext);
+        int context = ctx != null ? ctx : defaultContext(minimumContext);
         if (context < 1) throw new UserError("--ctx must be positive, got " + context);
         if (context < minimumContext) throw new UserError("--ctx " + context + " is smaller than the " + minimumContext + " positions this run needs");
         ActivationPrecision precision = switch (activations.toLowerCase(java.util.Locale.ROOT)) {
@@ -63,6 +64,21 @@ final class RunOptions {
         };
         // a batch never holds more than the context, and a larger one would only size buffers for nothing
         return new ModelOptions(t, type, context, Math.min(batch, context), precision);
+    }
+
+    /**
+     * Without {@code --ctx}: 4096 positions, or the model's context length when that is shorter
+     * (the model refuses more), and never fewer than the run needs.
+     */
+    private int defaultContext(int minimumContext) throws IOException {
+        long length;
+        try (GgufFile f = GgufFile.open(model)) {
+            length = f.metadata().getLong("step35.context_length", ModelOptions.DEFAULT_CONTEXT);
+        }
+        if (minimumContext > length) {
+            throw new UserError("this run needs " + minimumContext + " positions, more than the model's context length of " + length + " (step35.context_length)");
+        }
+        return (int) Math.max(Math.min(ModelOptions.DEFAULT_CONTEXT, length), minimumContext);
     }
 
     /** Loads {@link #model} for a run that needs at least {@code minimumContext} positions. */

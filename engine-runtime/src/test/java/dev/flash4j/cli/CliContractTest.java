@@ -35,7 +35,7 @@ class CliContractTest {
     static Path dir;
 
     /** A step35 model without MTP layers, one with two, and the bad files made from them (bare: a GGUF of one key). */
-    static Path model, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, longContext, bare, missingDir;
+    static Path model, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, longContext, shortContext, bare, missingDir;
 
     @BeforeAll
     static void writeFiles() throws Exception {
@@ -63,6 +63,8 @@ class CliContractTest {
             // a context length no KV cache array can hold, so that --ctx is refused by the cache, not the model's limit
             longContext = dir.resolve("long-context.gguf");
             GgufWriter.copyOf(f).putUInt32("step35.context_length", Integer.MAX_VALUE).write(longContext);
+            shortContext = dir.resolve("short-context.gguf");
+            GgufWriter.copyOf(f).putUInt32("step35.context_length", 64).write(shortContext);
         }
         bare = dir.resolve("bare.gguf");
         new GgufWriter().putString("general.architecture", "llama").write(bare);
@@ -196,6 +198,8 @@ class CliContractTest {
         }
         cases.add(new Case("mtp-logits on a model without MTP layers", command("mtp-logits").with(model)));
         cases.add(new Case("mtp-logits one id", swap(command("mtp-logits").with(mtpModel), "--ids", "5")));
+        cases.add(new Case("generate --max-tokens beyond the model's context length", swap(command("generate").with(shortContext), "--max-tokens", "100")));
+        cases.add(new Case("generate --ctx beyond the model's context length", command("generate").with(shortContext, "--ctx", "65")));
         cases.add(new Case("generate prompt + max-tokens over --ctx", command("generate").with(model, "--ctx", "4")));
         cases.add(new Case("generate text prompt longer than --ctx",
                 List.of("generate", "--model", model.toString(), "--prompt", "word ".repeat(200), "--max-tokens", "1", "--ctx", "16")));
@@ -318,6 +322,14 @@ class CliContractTest {
         } finally {
             System.setIn(saved);
         }
+    }
+
+    /** Without --ctx the context is the model's own length when that is below 4096 (the model refuses more). */
+    @Test
+    void aShortContextModelRunsWithoutCtx() {
+        CliRun r = run(List.of("generate", "--model", shortContext.toString(), "--ids", "1 2 3", "--max-tokens", "4", "--threads", "1"));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(4, r.out().strip().split(" ").length, r.out());
     }
 
     @Test
