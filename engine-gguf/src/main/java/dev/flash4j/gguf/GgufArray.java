@@ -1,8 +1,6 @@
 package dev.flash4j.gguf;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
@@ -19,11 +17,6 @@ import java.util.RandomAccess;
  * held as objects.
  */
 public final class GgufArray {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final GgufValueType elementType;
     /** Elements as objects (strings, nested arrays, or values given by a caller); null when {@link #raw} holds them. */
@@ -67,20 +60,7 @@ public final class GgufArray {
     public Object get(int i) {
         if (objects != null) return objects.get(i);
         Objects.checkIndex(i, size);
-        long at = (long) i * elementType.size();
-        return switch (elementType) {
-            case UINT8 -> (long) Byte.toUnsignedInt(raw.get(ValueLayout.JAVA_BYTE, at));
-            case INT8 -> (long) raw.get(ValueLayout.JAVA_BYTE, at);
-            case BOOL -> raw.get(ValueLayout.JAVA_BYTE, at) != 0;
-            case UINT16 -> (long) Short.toUnsignedInt(raw.get(I16, at));
-            case INT16 -> (long) raw.get(I16, at);
-            case UINT32 -> Integer.toUnsignedLong(raw.get(I32, at));
-            case INT32 -> (long) raw.get(I32, at);
-            case UINT64, INT64 -> raw.get(I64, at);
-            case FLOAT32 -> raw.get(F32, at);
-            case FLOAT64 -> raw.get(F64, at);
-            case STRING, ARRAY -> throw new IllegalStateException("unreachable: " + elementType + " kept as bytes");
-        };
+        return elementType.read(raw, (long) i * elementType.size());
     }
 
     /** Element {@code i} of an integer (or bool) array; UINT64 values above {@code Long.MAX_VALUE} come back in two's complement. */

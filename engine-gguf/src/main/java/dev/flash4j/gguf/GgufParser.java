@@ -55,9 +55,6 @@ final class GgufParser {
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * One parsed file. {@code valueOffsets} gives the byte offset of each metadata value (after its
@@ -284,20 +281,7 @@ final class GgufParser {
             default:
                 int n = type.size();
                 if (size - pos < n) throw error(valueField(depth), pos, "needs " + n + " bytes but the file ends at byte " + size + " (truncated?)");
-                Object v = switch (type) {
-                    case UINT8 -> (long) Byte.toUnsignedInt(seg.get(ValueLayout.JAVA_BYTE, pos));
-                    case INT8 -> (long) seg.get(ValueLayout.JAVA_BYTE, pos);
-                    // llama.cpp reads a bool as one byte and treats any non-zero byte as true
-                    case BOOL -> seg.get(ValueLayout.JAVA_BYTE, pos) != 0;
-                    case UINT16 -> (long) Short.toUnsignedInt(seg.get(U16, pos));
-                    case INT16 -> (long) seg.get(U16, pos);
-                    case UINT32 -> Integer.toUnsignedLong(seg.get(U32, pos));
-                    case INT32 -> (long) seg.get(U32, pos);
-                    case UINT64, INT64 -> seg.get(U64, pos);
-                    case FLOAT32 -> seg.get(F32, pos);
-                    case FLOAT64 -> seg.get(F64, pos);
-                    default -> throw new IllegalStateException("unreachable");
-                };
+                Object v = type.read(seg, pos);
                 pos += n;
                 return v;
         }

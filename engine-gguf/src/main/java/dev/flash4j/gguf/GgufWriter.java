@@ -55,6 +55,17 @@ public final class GgufWriter {
     private final Set<String> tensorNames = new HashSet<>();
     private int version = 3;
 
+    /**
+     * A writer holding all of {@code file}: its metadata ({@link #putAll}) and its tensors in their
+     * order, to be written again as it is or changed first. The tensors' bytes are read from
+     * {@code file} when written, so it must stay open until then.
+     */
+    public static GgufWriter copyOf(GgufFile file) {
+        GgufWriter w = new GgufWriter().putAll(file.metadata());
+        for (GgufTensor t : file.tensors().values()) w.addTensor(t);
+        return w;
+    }
+
     /** GGUF version to write: 3 (default) or 2. */
     public GgufWriter version(int version) {
         if (version != 2 && version != 3) throw new IllegalArgumentException("GGUF version must be 2 or 3, not " + version);

@@ -31,8 +31,7 @@ class GgufGoldenConformanceTest {
         for (Path src : all) {
             Path out = dir.resolve(src.getFileName());
             try (GgufFile f = GgufFile.open(src)) {
-                GgufWriter w = new GgufWriter().putAll(f.metadata());
-                for (GgufTensor t : f.tensors().values()) w.addTensor(t);
+                GgufWriter w = GgufWriter.copyOf(f);
                 w.write(out);
                 List<Path> shards = w.writeSplit(dir.resolve("split"), Integer.MAX_VALUE, 4L << 20);
                 try (GgufFile split = GgufFile.open(shards.getFirst())) {

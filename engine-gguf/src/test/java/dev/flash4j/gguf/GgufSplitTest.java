@@ -19,16 +19,10 @@ class GgufSplitTest {
     @TempDir
     Path dir;
 
-    private GgufWriter copyOf(GgufFile f) {
-        GgufWriter w = new GgufWriter().putAll(f.metadata());
-        for (GgufTensor t : f.tensors().values()) w.addTensor(t);
-        return w;
-    }
-
     @Test
     void aSplitModelOpensAsTheSameModel() throws Exception {
         try (GgufFile whole = GgufFile.open(TestData.model("step35-tiny-a-q4_k_s.gguf"))) {
-            List<Path> shards = copyOf(whole).writeSplit(dir.resolve("m"), 10, Long.MAX_VALUE);
+            List<Path> shards = GgufWriter.copyOf(whole).writeSplit(dir.resolve("m"), 10, Long.MAX_VALUE);
             int n = (whole.tensors().size() + 9) / 10;
             assertEquals(n, shards.size());
             assertEquals(dir.resolve(String.format("m-00001-of-%05d.gguf", n)), shards.getFirst());
@@ -61,7 +55,7 @@ class GgufSplitTest {
     void maxBytesBoundsEveryShard() throws Exception {
         long limit = 1 << 20;
         try (GgufFile whole = GgufFile.open(TestData.model("step35-tiny-a-q8_0.gguf"))) {
-            List<Path> shards = copyOf(whole).writeSplit(dir.resolve("b"), Integer.MAX_VALUE, limit);
+            List<Path> shards = GgufWriter.copyOf(whole).writeSplit(dir.resolve("b"), Integer.MAX_VALUE, limit);
             assertTrue(shards.size() > 2);
             try (GgufFile split = GgufFile.open(shards.getFirst())) {
                 assertEquals(whole.tensors().size(), split.tensors().size());

@@ -55,7 +55,9 @@ public final class ChatPrompt {
         try {
             return JSON.readValue(json, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage()
+            // Jackson names where an unclosed object started with its (redacted) source; the line and column follow anyway
+            String what = e.getOriginalMessage().replaceFirst(" \\(start marker at \\[Source: .*\\]\\)", "");
+            throw new IllegalArgumentException("invalid JSON: " + what
                     + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""));
         }
     }

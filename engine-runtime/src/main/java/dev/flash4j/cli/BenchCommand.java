@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         if (bandwidth != null && !(bandwidth > 0 && Double.isFinite(bandwidth))) throw new UserError("--bandwidth must be a positive number of GB/s, got " + bandwidth);
         if (membw) {
             if (run.model != null) throw new UserError("--membw measures the memory bandwidth alone; drop --model (a model bench measures it too)");
-            BandwidthReport r = new BandwidthReport(measureBandwidth(threads(), membwRuns));
+            BandwidthReport r = new BandwidthReport(measureBandwidth(run.threads(), membwRuns));
             System.out.println(json ? BenchJson.write(r.json()) : r.text());
             return 0;
         }
@@ -110,19 +110,18 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchReport.Test> tests = new ArrayList<>();
         DraftBench.Report drafting = null;
-        if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
         long weightBytes, kvBytes;
-        try (Model model = Model.load(run.model, options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
+        try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
+            if (draft > 0) {
+                if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
+                if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
+            }
             weightBytes = model.weightBytesPerToken();
             kvBytes = bench.kvCacheBytes();
             if (promptTokens > 0) tests.add(new BenchReport.Test("pp" + promptTokens, "prompt", promptTokens, depth, bench.prompt(promptTokens, depth, reps)));
             if (genTokens > 0) tests.add(new BenchReport.Test("tg" + genTokens, "decode", genTokens, depth, bench.decode(genTokens, depth, reps)));
             for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
-            if (draft > 0) {
-                if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
-                if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
-                drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
-            }
+            if (draft > 0) drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
         }
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,
                 gbps, measured != null ? "measured" : "given", tests);
@@ -144,13 +143,8 @@ final class BenchCommand implements Callable<Integer> {
         if (reps < 1) throw new UserError("--reps must be >= 1, got " + reps);
         if (warmup < 0) throw new UserError("--warmup must be >= 0, got " + warmup);
         for (int n : batchSizes) if (n < 1) throw new UserError("--batch-sizes must all be positive, got " + n);
+        if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
         if (promptTokens == 0 && genTokens == 0 && batchSizes.isEmpty()) throw new UserError("nothing to measure: --prompt-tokens and --gen-tokens are 0 and no --batch-sizes");
-    }
-
-    private int threads() {
-        int t = run.threads == null ? WorkerPool.defaultThreads() : run.threads;
-        if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
-        return t;
     }
 
     private MemoryBandwidth.Result measureBandwidth(int threads, int runs) {

@@ -59,7 +59,7 @@ final class ChatCommand implements Callable<Integer> {
         boolean terminal = console != null && console.isTerminal();
         PrintStream out = Utf8Out.stdout();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Model model = Model.load(run.model, run.toOptions(maxTokens + 1))) {
+        try (Model model = run.load(maxTokens + 1)) {
             if (!model.hasChatTemplate()) throw new UserError(run.model.getFileName() + " has no chat template (tokenizer.chat_template); chat needs one");
             try (ChatSession chat = new ChatSession(model.newSession())) {
                 chat.systemPrompt(system).options(options).outputParser(Step35OutputParser.factory());

@@ -42,9 +42,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxTokens < 1) throw new UserError("--max-tokens must be positive");
-        int t = threads == null ? WorkerPool.defaultThreads() : threads;
-        if (t < 1) throw new UserError("--threads must be positive");
+        // every value is checked before the (slow, once) making of the model
+        if (maxTokens < 1) throw new UserError("--max-tokens must be positive, got " + maxTokens);
+        int t = RunOptions.checkThreads(threads);
+        SamplingOptions sampling;
+        try {
+            sampling = temperature == 0 ? SamplingOptions.greedy() : SamplingOptions.sample(temperature, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--" + e.getMessage());
+        }
         Path model = cacheDir().resolve(MODEL_FILE);
         PrintStream out = System.out;
         if (!Files.exists(model)) {
@@ -68,7 +74,6 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Prompt: " + prompt + "  (" + ids.length + " tokens)");
             out.print("Output: " + prompt);
             TokenStreamDecoder decoder = tok.newStreamDecoder();
-            SamplingOptions sampling = temperature == 0 ? SamplingOptions.greedy() : SamplingOptions.sample(temperature, seed);
             // random weights pick arbitrary byte tokens; banning the non-ASCII ones keeps the output printable UTF-8
             java.util.Map<Integer, Float> ban = new java.util.HashMap<>();
             for (int id = 0; id < c.vocab(); id++) {

@@ -72,8 +72,8 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingOptions samplingOptions = sampling.toOptions();
         if (input.ids != null && !stops.isEmpty()) throw new UserError("--stop needs --prompt (text)");
         List<String> stopStrings = StopFlags.parse(stops);
-        int idCount = input.ids != null ? input.ids.trim().split("[\\s,]+").length : 0;
-        try (Model model = Model.load(run.model, run.toOptions(idCount + maxTokens)); Session session = model.newSession()) {
+        int idCount = input.ids != null ? TokenIds.count(input.ids) : 0;
+        try (Model model = run.load(idCount + maxTokens); Session session = model.newSession()) {
             int[] prompt = input.ids != null ? TokenIds.parse(input.ids, model.config().vocab()) : tokenize(model);
             if (prompt.length == 0) throw new UserError("the prompt is empty");
             if (prompt.length + maxTokens > session.contextSize()) {

@@ -45,6 +45,7 @@ final class InspectCommand implements Callable<Integer> {
         if (dump != null && out == null) throw new UserError("--dump needs --out FILE");
         if (out != null && dump == null) throw new UserError("--out is only used with --dump TENSOR");
         if (dump != null && json) throw new UserError("--dump and --json cannot be combined");
+        if (out != null) CliFiles.checkOutput("--out", out);
         PrintWriter w = spec.commandLine().getOut();
         try (GgufFile f = GgufFile.open(model)) {
             if (dump != null) {

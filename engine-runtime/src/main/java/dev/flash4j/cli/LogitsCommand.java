@@ -24,8 +24,9 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int count = ids.trim().split("[\\s,]+").length;
-        try (Model model = Model.load(run.model, run.toOptions(count)); Session session = model.newSession()) {
+        CliFiles.checkOutput("--out", out);
+        int count = TokenIds.count(ids);
+        try (Model model = run.load(count); Session session = model.newSession()) {
             int[] tokens = TokenIds.parse(ids, model.config().vocab());
             float[] logits = session.prefillAll(tokens);
             FloatFiles.write(out, logits);

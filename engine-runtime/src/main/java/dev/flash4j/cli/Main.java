@@ -43,7 +43,13 @@ public final class Main implements Runnable {
         cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("flash4j: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            // picocli starts some messages (argument groups) with "Error: "; the "flash4j: " prefix says as much
+            String msg = ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring("Error: ".length()) : ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine().getParent() == null
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                msg = "unknown command '" + u.getUnmatched().get(0) + "'";
+            }
+            err.println("flash4j: " + msg + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });
@@ -71,6 +77,8 @@ public final class Main implements Runnable {
         if (ex instanceof UserError || ex instanceof dev.flash4j.gguf.GgufFormatException) return msg;
         if (ex instanceof java.io.IOException) return "I/O error: " + msg;
         if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException || ex instanceof UnsupportedOperationException) return msg;
+        // a size computed from the options overflowed 32 bits (a buffer of batch x width, say)
+        if (ex instanceof ArithmeticException || ex instanceof NegativeArraySizeException) return "a size overflows (" + msg + "); lower --ctx or --batch";
         return ex.getClass().getSimpleName() + ": " + msg;
     }
 }

@@ -25,8 +25,9 @@ final class MtpLogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int count = ids.trim().split("[\\s,]+").length;
-        try (Model model = Model.load(run.model, run.toOptions(count)); Session session = model.newSession()) {
+        CliFiles.checkOutput("--out-prefix", Path.of(outPrefix + ".mtp1.f32"));
+        int count = TokenIds.count(ids);
+        try (Model model = run.load(count); Session session = model.newSession()) {
             int[] tokens = TokenIds.parse(ids, model.config().vocab());
             if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers (step35.nextn_predict_layers is 0 or absent)");
             if (tokens.length < 2) throw new UserError("--ids needs at least 2 ids");

@@ -3,9 +3,12 @@ package dev.flash4j.cli;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.WorkerPool;
+import dev.flash4j.gguf.GgufFile;
+import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** Options shared by the commands that run a model. */
@@ -16,7 +19,7 @@ final class RunOptions {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--kv", paramLabel = "TYPE", defaultValue = "f16", description = "KV cache type: f32, f16 or q8 (8-bit, one scale per 32 values; default ${DEFAULT-VALUE})")
+    @Option(names = "--kv", paramLabel = "f32|f16|q8", defaultValue = "f16", description = "KV cache type: f32, f16 or q8 (8-bit, one scale per 32 values; default ${DEFAULT-VALUE})")
     String kv;
 
     @Option(names = "--ctx", paramLabel = "N", description = "context size in positions (default: 4096, at most the model's context length)")
@@ -25,7 +28,7 @@ final class RunOptions {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "largest batch of prompt tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--activations", defaultValue = "f32", paramLabel = "P",
+    @Option(names = "--activations", defaultValue = "f32", paramLabel = "f32|q8",
             description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
     String activations;
 
@@ -33,9 +36,21 @@ final class RunOptions {
             + "costs RAM of the weights' size (off: weights stay in the mapped file, never copied)")
     boolean repack;
 
-    ModelOptions toOptions(int minimumContext) {
-        int t = threads == null ? WorkerPool.defaultThreads() : threads;
+    /** The checked {@code --threads}, or all cores. */
+    int threads() {
+        return checkThreads(threads);
+    }
+
+    /** {@code value} of a {@code --threads} option, or all cores when it is not given. */
+    static int checkThreads(Integer value) {
+        int t = value == null ? WorkerPool.defaultThreads() : value;
         if (t < 1 || t > 1024) throw new UserError("--threads must be between 1 and 1024, got " + t);
+        return t;
+    }
+
+    /** The options checked, for a run that needs at least {@code minimumContext} positions. */
+    ModelOptions toOptions(int minimumContext) throws IOException {
+        int t = threads();
         if (batch < 1) throw new UserError("--batch must be positive, got " + batch);
         KvCacheType type;
         try {
@@ -43,7 +58,7 @@ final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("--kv: " + e.getMessage());
         }
-        int context = ctx != null ? ctx : Math.max(ModelOptions.DEFAULT_CONTEXT, minimumContext);
+        int context = ctx != null ? ctx : defaultContext(minimumContext);
         if (context < 1) throw new UserError("--ctx must be positive, got " + context);
         if (context < minimumContext) throw new UserError("--ctx " + context + " is smaller than the " + minimumContext + " positions this run needs");
         ActivationPrecision precision = switch (activations.toLowerCase(java.util.Locale.ROOT)) {
@@ -51,6 +66,32 @@ final class RunOptions {
             case "q8", "q8_0", "int8" -> ActivationPrecision.Q8;
             default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
         };
-        return new ModelOptions(t, type, context, batch, precision, repack);
+        // a batch never holds more than the context, and a larger one would only size buffers for nothing
+        return new ModelOptions(t, type, context, Math.min(batch, context), precision, repack);
+    }
+
+    /**
+     * Without {@code --ctx}: 4096 positions, or the model's context length when that is shorter
+     * (the model refuses more), and never fewer than the run needs.
+     */
+    private int defaultContext(int minimumContext) throws IOException {
+        long length;
+        try (GgufFile f = GgufFile.open(model)) {
+            length = f.metadata().getLong("step35.context_length", ModelOptions.DEFAULT_CONTEXT);
+        }
+        if (minimumContext > length) {
+            throw new UserError("this run needs " + minimumContext + " positions, more than the model's context length of " + length + " (step35.context_length)");
+        }
+        return (int) Math.max(Math.min(ModelOptions.DEFAULT_CONTEXT, length), minimumContext);
+    }
+
+    /** Loads {@link #model} for a run that needs at least {@code minimumContext} positions. */
+    Model load(int minimumContext) throws IOException {
+        return load(toOptions(minimumContext));
+    }
+
+    /** Loads {@link #model} with {@code options} (the model refuses a context it cannot hold). */
+    Model load(ModelOptions options) throws IOException {
+        return Model.load(model, options);
     }
 }

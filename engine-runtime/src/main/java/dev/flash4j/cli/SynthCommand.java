@@ -46,9 +46,10 @@ final class SynthCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        if (out.getParent() != null && !Files.isDirectory(out.getParent())) throw new UserError("no such directory: " + out.getParent());
+        CliFiles.checkOutput("--out", out);
+        int workers = RunOptions.checkThreads(threads);
         long t0 = System.nanoTime();
-        try (WorkerPool pool = new WorkerPool(threads == null ? WorkerPool.defaultThreads() : threads)) {
+        try (WorkerPool pool = new WorkerPool(workers)) {
             new SynthModelWriter(c, t, seed, pool).write(out);
         }
         System.err.printf("flash4j: wrote %s (%.1f MB) in %.1f s%n", out, Files.size(out) / 1e6, (System.nanoTime() - t0) / 1e9);

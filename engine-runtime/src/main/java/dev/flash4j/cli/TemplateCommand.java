@@ -14,8 +14,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -122,11 +120,10 @@ final class TemplateCommand implements Callable<Integer> {
     }
 
     private static String readFile(Path p, String option) throws IOException {
+        byte[] bytes = CliFiles.read(option, p);
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserError(option + ": no such file: " + p);
-        } catch (java.nio.charset.MalformedInputException e) {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw new UserError(option + ": " + p + " is not UTF-8 text");
         }
     }

@@ -4,10 +4,14 @@ package dev.flash4j.cli;
 final class TokenIds {
     private TokenIds() {}
 
+    /** How many ids the text lists, before the model (and its vocabulary) is loaded: what sizes the context. */
+    static int count(String text) {
+        return split(text).length;
+    }
+
     static int[] parse(String text, int vocab) {
-        String trimmed = text.trim();
-        if (trimmed.isEmpty()) throw new UserError("--ids is empty");
-        String[] parts = trimmed.split("[\\s,]+");
+        if (text.trim().isEmpty()) throw new UserError("--ids is empty");
+        String[] parts = split(text);
         int[] ids = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             long v;
@@ -20,5 +24,9 @@ final class TokenIds {
             ids[i] = (int) v;
         }
         return ids;
+    }
+
+    private static String[] split(String text) {
+        return text.trim().split("[\\s,]+");
     }
 }

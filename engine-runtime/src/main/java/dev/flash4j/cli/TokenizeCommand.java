@@ -10,7 +10,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -35,7 +34,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((file == null) == (text == null)) throw new UserError("tokenize needs exactly one of --file or --text");
-        String input = text != null ? text : new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String input = text != null ? text : new String(CliFiles.read("--file", file), StandardCharsets.UTF_8);
         Tokenizer tokenizer = load(model);
         int[] ids = tokenizer.encode(input, false, false);
         print(ids, System.out);

@@ -111,12 +111,7 @@ class BenchCommandTest {
     }
 
     private static String failing(String... args) {
-        CliRun run = CliRun.of(args);
-        assertNotEquals(0, run.exitCode(), run.out());
-        assertEquals(1, run.errLines().size(), "exactly one line on stderr, got:\n" + run.err());
-        assertFalse(run.err().contains("\tat "), run.err());
-        assertTrue(run.err().startsWith("flash4j: "), run.err());
-        return run.err();
+        return CliRun.failing(args).err();
     }
 
     @Test

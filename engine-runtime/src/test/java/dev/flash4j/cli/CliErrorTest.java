@@ -7,21 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static dev.flash4j.cli.CliRun.failing;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Every user-facing failure of {@code inspect}: a non-zero exit and exactly one line on stderr, no stack trace. */
 class CliErrorTest {
     @TempDir
     Path dir;
-
-    private static CliRun failing(String... args) {
-        CliRun run = CliRun.of(args);
-        assertNotEquals(0, run.exitCode(), run.out());
-        assertEquals(1, run.errLines().size(), "exactly one line on stderr, got:\n" + run.err());
-        assertFalse(run.err().contains("\tat "), run.err());
-        assertTrue(run.err().startsWith("flash4j: "), run.err());
-        return run;
-    }
 
     @Test
     void missingFile() {

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -31,6 +34,26 @@ record CliRun(int exitCode, String out, String err) {
 
     List<String> errLines() {
         return err.lines().toList();
+    }
+
+    /** Runs a command line that must be refused; see {@link #assertOneLineError}. */
+    static CliRun failing(String... args) {
+        return of(args).assertOneLineError("flash4j " + String.join(" ", args));
+    }
+
+    /**
+     * Asserts the command line's promise for bad input: a non-zero exit and exactly one line on
+     * stderr, {@code flash4j: } and a message, with no exception name or stack trace in it.
+     */
+    CliRun assertOneLineError(String context) {
+        assertNotEquals(0, exitCode, context + "\nstdout: " + out + "\nstderr: " + err);
+        List<String> lines = errLines();
+        assertEquals(1, lines.size(), context + ": exactly one line on stderr, got:\n" + err);
+        String line = lines.get(0);
+        assertTrue(line.startsWith("flash4j: ") && line.length() > "flash4j: ".length() + 5, context + ": " + line);
+        assertFalse(line.contains("Exception") || line.contains("at dev.") || line.contains("\tat ") || line.contains("Error:") || line.contains("[Source:"),
+                context + ": " + line);
+        return this;
     }
 
     static Path testdata() {

@@ -2,7 +2,6 @@ package dev.flash4j.runtime;
 
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.gguf.GgufFile;
-import dev.flash4j.gguf.GgufTensor;
 import dev.flash4j.gguf.GgufWriter;
 
 import java.io.IOException;
@@ -46,9 +45,7 @@ public final class TestModels {
     public static Path withChatTemplate(Path dir, String template) throws IOException {
         Path out = dir.resolve("tiny-chat.gguf");
         try (GgufFile f = GgufFile.open(tiny())) {
-            GgufWriter w = new GgufWriter().putAll(f.metadata()).putString("tokenizer.chat_template", template);
-            for (GgufTensor t : f.tensors().values()) w.addTensor(t);
-            w.write(out);
+            GgufWriter.copyOf(f).putString("tokenizer.chat_template", template).write(out);
         }
         return out;
     }
