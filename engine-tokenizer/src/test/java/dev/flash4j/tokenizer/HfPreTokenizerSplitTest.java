@@ -1,7 +1,7 @@
 package dev.flash4j.tokenizer;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,15 +25,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class HfPreTokenizerSplitTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"deepseek-v3", "llama3", "qwen2"})
-    void piecesEndWhereHuggingFaceCuts(String pre) throws IOException {
+    /** {@code name} is a {@code tokenizer.ggml.pre} value, {@code pre} the fixture it must match. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"deepseek-v3, deepseek-v3", "step35, deepseek-v3", "llama3, llama3", "llama-bpe, llama3", "qwen2, qwen2"})
+    void piecesEndWhereHuggingFaceCuts(String name, String pre) throws IOException {
         String root = System.getProperty("flash4j.testdata");
         assertNotNull(root, "system property flash4j.testdata is not set");
         Path dir = Path.of(root, "tokenizer");
         assertTrue(Files.isDirectory(dir), "missing " + dir);
         VocabTestCases cases = VocabTestCases.read(dir.resolve("pretok-random.inp"), dir.resolve("pretok-random." + pre + ".splits"));
-        PreTokenizer p = PreTokenizer.forName(pre);
+        PreTokenizer p = PreTokenizer.forName(name);
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < cases.inputs().size(); i++) {
             String text = cases.inputs().get(i);
@@ -42,9 +43,9 @@ class HfPreTokenizerSplitTest {
                 failures.add("case " + i + " " + pieces(text, cases.expected().get(i)) + "\n  ours " + pieces(text, got));
         }
         int n = cases.inputs().size();
-        System.out.printf("HF split check %-12s %d/%d cases agree%n", pre, n - failures.size(), n);
+        System.out.printf("HF split check %-12s %d/%d cases agree%n", name, n - failures.size(), n);
         if (!failures.isEmpty())
-            fail(pre + ": " + failures.size() + "/" + n + " cases split differently from Hugging Face:\n" + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+            fail(name + ": " + failures.size() + "/" + n + " cases split differently from Hugging Face:\n" + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
     }
 
     /** Code-point offsets of the ends of the pieces {@code [start0, end0, start1, end1, ...]} (char offsets). */
