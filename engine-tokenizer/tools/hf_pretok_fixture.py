@@ -63,8 +63,13 @@ LLAMA3 = [split("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{
           BYTE_LEVEL]
 QWEN2 = [split("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
          BYTE_LEVEL]
+# o200k_base (GPT-4o), as in openai/gpt-oss-20b's tokenizer.json
+GPT4O = [split("[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
+         BYTE_LEVEL]
 # name -> (pre_tokenizers, BPE ignore_merges); Llama 3's tokenizer.json sets ignore_merges.
-PRES = {"deepseek-v3": (DEEPSEEK_V3, False), "llama3": (LLAMA3, True), "qwen2": (QWEN2, False)}
+PRES = {"deepseek-v3": (DEEPSEEK_V3, False), "llama3": (LLAMA3, True), "qwen2": (QWEN2, False), "gpt-4o": (GPT4O, False)}
 
 CONTROL, USER_DEFINED = 3, 4
 

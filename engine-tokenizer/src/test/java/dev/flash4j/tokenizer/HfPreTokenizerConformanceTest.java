@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The pre-tokenizers that have no vocabulary with expected ids in {@code ../shared/vocab}
- * (DeepSeek-V3 — Step 3.5 Flash's —, Llama 3, Qwen2) checked against Hugging Face's
+ * (DeepSeek-V3 — Step 3.5 Flash's —, Llama 3, Qwen2, GPT-4o) checked against Hugging Face's
  * {@code tokenizers}: GPT-2's byte-level BPE vocabulary (chosen because its merges cross the
  * most of these pre-tokenizers' boundaries: digit groups, a space before a symbol), with its
  * {@code tokenizer.ggml.pre} replaced, must encode the seeded random mixed-script strings of
@@ -52,7 +52,7 @@ class HfPreTokenizerConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"deepseek-v3", "llama3", "qwen2"})
+    @ValueSource(strings = {"deepseek-v3", "llama3", "qwen2", "gpt-4o"})
     void randomMixedStringsEncodeAsHuggingFaceDoes(String pre) throws IOException {
         Path vocab = dir("flash4j.shared", "vocab").resolve("ggml-vocab-gpt-2.gguf");
         Tokenizer tok;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Where the DeepSeek-V3 (Step 3.5 Flash), Llama 3 and Qwen2 pre-tokenizers cut text, checked
+ * Where the DeepSeek-V3 (Step 3.5 Flash), Llama 3, Qwen2 and GPT-4o pre-tokenizers cut text, checked
  * against Hugging Face's {@code tokenizers}: for every seeded random mixed-script string of
  * {@code testdata/tokenizer/pretok-random.inp}, the pieces must end at the code-point offsets
  * that Hugging Face's {@code pre_tokenize_str} gave under the models' own {@code pre_tokenizer}
@@ -27,7 +27,7 @@ class HfPreTokenizerSplitTest {
 
     /** {@code name} is a {@code tokenizer.ggml.pre} value, {@code pre} the fixture it must match. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"deepseek-v3, deepseek-v3", "step35, deepseek-v3", "llama3, llama3", "llama-bpe, llama3", "qwen2, qwen2"})
+    @CsvSource({"deepseek-v3, deepseek-v3", "step35, deepseek-v3", "llama3, llama3", "llama-bpe, llama3", "qwen2, qwen2", "gpt-4o, gpt-4o"})
     void piecesEndWhereHuggingFaceCuts(String name, String pre) throws IOException {
         String root = System.getProperty("flash4j.testdata");
         assertNotNull(root, "system property flash4j.testdata is not set");
