@@ -2,7 +2,8 @@
 """Builds the pre-tokenizer conformance fixture (see docs/tokenizer.md, "HF cross-check").
 
 Reads a byte-level BPE vocabulary (tokens, token types, merges) from a GGUF file, wraps it in a
-Hugging Face tokenizer.json with the pre_tokenizer section of DeepSeek-V3, Llama 3 or Qwen2,
+Hugging Face tokenizer.json with the pre_tokenizer section of DeepSeek-V3, Llama 3, Qwen2 or
+GPT-4o,
 generates seeded random mixed-script strings and encodes them with Hugging Face's `tokenizers`
 (the Rust library, Python binding). Writes, in llama.cpp's test-tokenizer-0 format:
   OUT/pretok-random.inp            the inputs, each followed by "\\n__ggml_vocab_test__\\n"
