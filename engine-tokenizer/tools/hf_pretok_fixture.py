@@ -3,9 +3,8 @@
 
 Reads a byte-level BPE vocabulary (tokens, token types, merges) from a GGUF file, wraps it in a
 Hugging Face tokenizer.json with the pre_tokenizer section of DeepSeek-V3, Llama 3, Qwen2 or
-GPT-4o,
-generates seeded random mixed-script strings and encodes them with Hugging Face's `tokenizers`
-(the Rust library, Python binding). Writes, in llama.cpp's test-tokenizer-0 format:
+GPT-4o, generates seeded random mixed-script strings and encodes them with Hugging Face's
+`tokenizers` (the Rust library, Python binding). Writes, in llama.cpp's test-tokenizer-0 format:
   OUT/pretok-random.inp            the inputs, each followed by "\\n__ggml_vocab_test__\\n"
   OUT/pretok-random.<pre>.out      one line of ids per input (no BOS, specials not parsed)
   OUT/pretok-random.<pre>.splits   one line per input: the code-point offsets where its pieces end
