@@ -35,7 +35,13 @@ public final class HeapSoak {
         int tokens = 10_000, every = 1_000, threads = Math.min(2, Runtime.getRuntime().availableProcessors()), draft = 0;
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 >= args.length) fail("missing value for " + args[i]);
-            int v = Integer.parseInt(args[i + 1]);
+            int v = 0;
+            try {
+                v = Integer.parseInt(args[i + 1]);
+            } catch (NumberFormatException e) {
+                fail("not a number for " + args[i] + ": " + args[i + 1]);
+            }
+            if (v < 1) fail(args[i] + " must be at least 1");
             switch (args[i]) {
                 case "--tokens" -> tokens = v;
                 case "--every" -> every = v;
