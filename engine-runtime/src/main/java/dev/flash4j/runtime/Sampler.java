@@ -17,6 +17,10 @@ public final class Sampler {
     private final int[] order;
     private final int[] counts;
     private final double[] probs;
+    private final long[] sortKeys;
+    // the logit bias as parallel arrays: iterating the map would allocate on every token
+    private final int[] biasIds;
+    private final float[] biasValues;
 
     public Sampler(SamplingOptions options, int vocab) {
         this.options = options;
@@ -25,6 +29,18 @@ public final class Sampler {
         this.order = new int[vocab];
         this.counts = new int[vocab];
         this.probs = new double[vocab];
+        this.sortKeys = new long[vocab];
+        int n = 0;
+        int[] ids = new int[options.logitBias().size()];
+        float[] values = new float[ids.length];
+        for (Map.Entry<Integer, Float> e : options.logitBias().entrySet()) {
+            if (e.getKey() >= 0 && e.getKey() < vocab) {
+                ids[n] = e.getKey();
+                values[n++] = e.getValue();
+            }
+        }
+        this.biasIds = Arrays.copyOf(ids, n);
+        this.biasValues = Arrays.copyOf(values, n);
     }
 
     /**
@@ -86,10 +102,7 @@ public final class Sampler {
         int vocab = work.length;
         System.arraycopy(logits, off, work, 0, vocab);
         applyPenalties(history, historyLength);
-        for (Map.Entry<Integer, Float> e : options.logitBias().entrySet()) {
-            int id = e.getKey();
-            if (id >= 0 && id < vocab) work[id] += e.getValue();
-        }
+        for (int i = 0; i < biasIds.length; i++) work[biasIds[i]] += biasValues[i];
         if (options.temperature() == 0f) {
             order[0] = VectorOps.argmax(work, 0, vocab);
             probs[0] = 1;
@@ -163,10 +176,17 @@ public final class Sampler {
                 order[j] = i;
             }
         } else {
-            Integer[] boxed = new Integer[vocab];
-            for (int i = 0; i < vocab; i++) boxed[i] = i;
-            Arrays.sort(boxed, (a, b) -> Float.compare(work[b], work[a]));
-            for (int i = 0; i < vocab; i++) order[i] = boxed[i];
+            // full sort without boxing: one long per token, the logit's bits made to sort descending
+            // in the high half and the id in the low half (ties keep ascending ids, as a stable sort would)
+            for (int i = 0; i < vocab; i++) sortKeys[i] = ((long) ~sortableBits(work[i]) << 32) | i;
+            Arrays.sort(sortKeys, 0, vocab);
+            for (int i = 0; i < vocab; i++) order[i] = (int) sortKeys[i];
         }
+    }
+
+    /** An int whose signed order is {@link Float#compare}'s order of the floats. */
+    static int sortableBits(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 }

@@ -118,7 +118,10 @@ public final class SpeculativeDecoder {
         float[][] q = new float[levels + 1][vocab];
         float[] p = new float[vocab], residual = new float[vocab];
         int[] drafts = new int[levels];
-        int[] batch = new int[levels + 1];
+        // token arrays of each exact length a pass takes (the model reads tokens.length), kept so a
+        // round allocates nothing; only the first catch-up over the prompt may need a longer one
+        int[][] ofLength = new int[levels + 2][];
+        for (int n = 0; n < ofLength.length; n++) ofLength[n] = new int[n];
         float[] rows = new float[prompt.length * dim];
         float[] levelHidden = new float[prompt.length * dim];
 
@@ -148,7 +151,7 @@ public final class SpeculativeDecoder {
                 int last = Math.min(P - 1, P + depth - k);
                 int from = cnt[k], n = last - from + 1;
                 if (n <= 0) continue;
-                int[] tokens = new int[n];
+                int[] tokens = n < ofLength.length ? ofLength[n] : new int[n];
                 for (int i = 0; i < n; i++) {
                     int j = from + i + k;
                     tokens[i] = j < L ? seq[j] : drafts[j - L];
@@ -187,9 +190,9 @@ public final class SpeculativeDecoder {
                 }
             }
             // verify [t, drafts] in one pass of the main model
-            batch[0] = t;
-            System.arraycopy(drafts, 0, batch, 1, depth);
-            int[] verify = Arrays.copyOf(batch, depth + 1);
+            int[] verify = ofLength[depth + 1];
+            verify[0] = t;
+            System.arraycopy(drafts, 0, verify, 1, depth);
             int verifyAt = state.position();
             model.forward(pool, state, verify, true, verifyLogits, verifyHidden);
             session.recordFed(verifyAt, verify);

@@ -1,0 +1,96 @@
+package dev.flash4j.runtime;
+
+import dev.flash4j.attention.KvCacheType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A decode step must not allocate in steady state (issue 6): the heap then stays flat however long
+ * the generation. Measured as bytes allocated on the decoding thread per token, read from
+ * {@code ThreadMXBean.getThreadAllocatedBytes} in the per-token callback, so what a call allocates
+ * once (sampler, output arrays, the prompt's prefill) stays outside the measured windows.
+ *
+ * <p>Code the JIT has not compiled yet allocates more (the vector API's fallbacks box), never less,
+ * so a warm-up generation runs first (on the same two worker threads: a one-thread warm-up compiles
+ * the pool's single-thread path only, and the two-thread run then starts over), and the figure is
+ * the smallest over windows of {@link #WINDOW} tokens of the measured generation. Two threads, as
+ * in real use: the loop bodies handed to the pool then really escape (with one thread the JIT can
+ * remove them).
+ *
+ * <p>What remains today (see {@code docs/performance-memory.md}) is the kernels' loop-body objects:
+ * 40 bytes per {@code MatMul} call and 56 per attention call, about 3.5 KB per token on the tiny
+ * model (3,520 B measured). The bound is generous on purpose (kernels are being reworked; an
+ * in-progress engine-core build measured 8.9 KB per token here); the figure is printed.
+ *
+ * <p>Speculative decoding is measured by {@code HeapSoak --draft} in engine-bench, not here: in
+ * the JVM of the whole test suite (after {@code CommittedGoldenTest}) its f16 path was measured at
+ * 36 MB per token, against 6.2 KB in a fresh JVM (see {@code docs/performance-memory.md}).
+ */
+class DecodeAllocationTest {
+    static final Path TESTDATA = Path.of(System.getProperty("flash4j.testdata", "../testdata"), "models");
+    static final long BOUND_PER_TOKEN = 16 * 1024;
+    static final int[] PROMPT = {1, 334, 973, 157, 407, 669, 52, 77};
+    static final int WARM_UP = 400, MEASURED = 240, WINDOW = 40;
+
+    /** How one test generates: {@code tokens} tokens on an empty session, calling {@code onToken} for each. */
+    @FunctionalInterface
+    interface Generation {
+        void run(Session session, int tokens, IntPredicate onToken);
+    }
+
+    /**
+     * Greedy, then sampling with top-k 0 and top-p 0.9 (the full sort of the vocabulary, which must
+     * not box), penalties and a logit bias: the sampler must add nothing to the kernels' share.
+     */
+    @Test
+    void plainDecodeAllocatesLittlePerToken() throws Exception {
+        SamplingOptions sampling = new SamplingOptions(0.8f, 0, 0.9f, 0f, 1.1f, 0f, 0f, 64, Map.of(5, 1f), 42);
+        double greedy = perToken("greedy", "step35-tiny-a-q4_k_s.gguf", plain(SamplingOptions.greedy()));
+        double sampled = perToken("sampled", "step35-tiny-a-q4_k_s.gguf", plain(sampling));
+        assertTrue(greedy < BOUND_PER_TOKEN, "greedy decoding allocates " + greedy + " bytes per token");
+        assertTrue(sampled < greedy + 256, "sampling adds " + (sampled - greedy) + " bytes per token to greedy decoding");
+    }
+
+    private static Generation plain(SamplingOptions sampling) {
+        return (session, tokens, onToken) -> assertEquals(tokens, session.generate(PROMPT, tokens, sampling, null, onToken).tokens().length);
+    }
+
+    private static Model load(String name) throws Exception {
+        return Model.load(TESTDATA.resolve(name), ModelOptions.defaults().withThreads(2).withKvCacheType(KvCacheType.F16)
+                .withContextSize(PROMPT.length + WARM_UP + 8));
+    }
+
+    private static double perToken(String what, String modelFile, Generation generation) throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot measure per-thread allocation");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        long tid = Thread.currentThread().threadId();
+        long[] allocatedAt = new long[MEASURED];
+        int[] count = {0};
+        try (Model model = load(modelFile); Session session = model.newSession()) {
+            for (int i = 0; i < 2; i++) {
+                generation.run(session, WARM_UP / 2, id -> true);
+                session.reset();
+            }
+            generation.run(session, MEASURED, id -> {
+                if (count[0] % (WINDOW / 2) == 0) allocatedAt[count[0]] = threads.getThreadAllocatedBytes(tid);
+                count[0]++;
+                return true;
+            });
+        }
+        double best = Double.MAX_VALUE, first = 0;
+        for (int from = 0; from + WINDOW < MEASURED; from += WINDOW / 2) {
+            double perToken = (double) (allocatedAt[from + WINDOW] - allocatedAt[from]) / WINDOW;
+            if (from == 0) first = perToken;
+            best = Math.min(best, perToken);
+        }
+        System.out.printf("decode allocation, %s: %.1f bytes/token in steady state (first window %.1f)%n", what, best, first);
+        return best;
+    }
+}
