@@ -101,17 +101,16 @@ final class Q8KvCache extends LayerKvCache {
     }
 
     @Override
-    public void readKey(int pos, int head, float[] dst, int dstOff) {
-        widen(keys, keyScales, pos, head, dst, dstOff);
+    protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
+        widen(keys, keyScales, slot, head, dst, dstOff);
     }
 
     @Override
-    public void readValue(int pos, int head, float[] dst, int dstOff) {
-        widen(values, valueScales, pos, head, dst, dstOff);
+    protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
+        widen(values, valueScales, slot, head, dst, dstOff);
     }
 
-    private void widen(byte[] q, float[] scales, int pos, int head, float[] dst, int dstOff) {
-        int s = slot(pos);
+    private void widen(byte[] q, float[] scales, int s, int head, float[] dst, int dstOff) {
         int base = s * rowValues + head * headDim;
         int sBase = s * blocksPerRow + head * blocksPerHead();
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
