@@ -1,7 +1,9 @@
 package dev.flash4j.attention;
 
-import dev.flash4j.core.VectorOps;
 import dev.flash4j.core.WorkerPool;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Causal grouped-query attention of a batch of query tokens over a {@link LayerKvCache} that
@@ -13,16 +15,52 @@ import dev.flash4j.core.WorkerPool;
  * {@code pos0 + b - p < window} (window = 0: unlimited).
  *
  * <p>Work is split by KV head and by blocks of query tokens. A task walks the positions its block
- * can see once, widening each cached key and value to floats once, and applies them to every query
- * head of the group and every token of the block: an f16 or 8-bit cache is converted once per
- * position and task instead of once per query head. Softmax runs online (a running maximum and
- * sum per query head), so no score buffer grows with the context.
+ * can see in tiles of {@link #TILE} positions: it widens the tile's keys and values to floats once
+ * ({@code keys[t*headDim ..]}, {@code values[t*headDim ..]}), then for every query head of the group
+ * and every token of the block computes the tile's scores, takes their maximum, rescales the
+ * running output once if that maximum is new, and accumulates the weighted values with the output
+ * chunk held in a register across the tile. Softmax is the usual online one (running maximum and
+ * sum per query head) at tile granularity, so no buffer grows with the context and the result is
+ * the same sum as a plain softmax up to float rounding.
  */
 public final class AttentionKernel {
     /** Query tokens per task: enough to reuse each widened key, few enough to spread a prompt over the threads. */
     private static final int QUERY_BLOCK = 16;
+    /** Positions per tile: widened keys and values of a tile stay in L1/L2. */
+    static final int TILE = 64;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Per-thread buffers of one task: widened tile keys and values, and one query's scores. */
+    private static final class Scratch {
+        final float[] keys, values, scores;
+        final float[] max;
+        final double[] sum;
+
+        Scratch(int headDim, int queries) {
+            keys = new float[TILE * headDim];
+            values = new float[TILE * headDim];
+            scores = new float[TILE];
+            max = new float[queries];
+            sum = new double[queries];
+        }
+
+        boolean fits(int headDim, int queries) {
+            return keys.length == TILE * headDim && max.length >= queries;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
     private AttentionKernel() {}
+
+    private static Scratch scratch(int headDim, int queries) {
+        Scratch s = SCRATCH.get();
+        if (s == null || !s.fits(headDim, queries)) {
+            s = new Scratch(headDim, queries);
+            SCRATCH.set(s);
+        }
+        return s;
+    }
 
     public static void attend(WorkerPool pool, LayerKvCache cache, float[] q, int qStride, int batch, int pos0,
                               int heads, int kvHeads, int headDim, int window, float[] out) {
@@ -30,9 +68,9 @@ public final class AttentionKernel {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int blocks = (batch + QUERY_BLOCK - 1) / QUERY_BLOCK;
         pool.parallelFor(kvHeads * blocks, 1, (start, end) -> {
-            float[] key = new float[headDim], value = new float[headDim];
-            float[] max = new float[QUERY_BLOCK * group];
-            double[] sum = new double[QUERY_BLOCK * group];
+            Scratch sc = scratch(headDim, QUERY_BLOCK * group);
+            float[] max = sc.max;
+            double[] sum = sc.sum;
             for (int task = start; task < end; task++) {
                 int g = task % kvHeads, block = task / kvHeads;
                 int b0 = block * QUERY_BLOCK, b1 = Math.min(batch, b0 + QUERY_BLOCK);
@@ -46,35 +84,125 @@ public final class AttentionKernel {
                 }
                 int first = window > 0 ? Math.max(0, pos0 + b0 - window + 1) : 0;
                 int last = pos0 + b1 - 1;
-                for (int p = first; p <= last; p++) {
-                    cache.readKey(p, g, key, 0);
-                    cache.readValue(p, g, value, 0);
-                    // tokens of the block that see position p: causal (b >= p - pos0) and inside the window
-                    int bLo = Math.max(b0, p - pos0);
-                    int bHi = window > 0 ? Math.min(b1, p - pos0 + window) : b1;
-                    for (int b = bLo; b < bHi; b++) {
+                for (int p0 = first; p0 <= last; p0 += TILE) {
+                    int count = Math.min(TILE, last + 1 - p0);
+                    cache.readKeys(p0, count, g, sc.keys, 0);
+                    cache.readValues(p0, count, g, sc.values, 0);
+                    for (int b = b0; b < b1; b++) {
+                        // positions of this tile token b sees: causal (p <= pos0 + b) and inside the window
+                        int lo = window > 0 ? Math.max(p0, pos0 + b - window + 1) : p0;
+                        int hi = Math.min(p0 + count, pos0 + b + 1);
+                        if (lo >= hi) continue;
                         for (int j = 0; j < group; j++) {
                             int o = b * qStride + (g * group + j) * headDim;
                             int k = (b - b0) * group + j;
-                            float s = VectorOps.dot(q, o, key, 0, headDim) * scale;
-                            if (s > max[k]) {
-                                float correction = (float) Math.exp(max[k] - s);
-                                sum[k] *= correction;
-                                VectorOps.scale(out, o, headDim, correction);
-                                max[k] = s;
-                            }
-                            float w = (float) Math.exp(s - max[k]);
-                            sum[k] += w;
-                            VectorOps.axpy(w, value, 0, out, o, headDim);
+                            attendTile(q, o, sc, lo - p0, hi - p0, headDim, scale, max, sum, k, out);
                         }
                     }
                 }
                 for (int b = b0; b < b1; b++) {
                     for (int j = 0; j < group; j++) {
-                        VectorOps.scale(out, b * qStride + (g * group + j) * headDim, headDim, (float) (1.0 / sum[(b - b0) * group + j]));
+                        scaleRow(out, b * qStride + (g * group + j) * headDim, headDim, (float) (1.0 / sum[(b - b0) * group + j]));
                     }
                 }
             }
         });
+    }
+
+    /** One query row {@code q[o ..]} against tile positions {@code [t0, t1)}: online-softmax update of {@code out[o ..]}. */
+    private static void attendTile(float[] q, int o, Scratch sc, int t0, int t1, int headDim, float scale,
+                                   float[] max, double[] sum, int k, float[] out) {
+        float[] keys = sc.keys, values = sc.values, scores = sc.scores;
+        scores(q, o, keys, t0, t1, headDim, scale, scores);
+        float tileMax = Float.NEGATIVE_INFINITY;
+        for (int t = t0; t < t1; t++) tileMax = Math.max(tileMax, scores[t]);
+        float m = max[k];
+        if (tileMax > m) {
+            if (m != Float.NEGATIVE_INFINITY) {
+                float correction = (float) Math.exp(m - tileMax);
+                sum[k] *= correction;
+                scaleRow(out, o, headDim, correction);
+            }
+            m = tileMax;
+            max[k] = m;
+        }
+        // weights exp(s - m), vectorized: the Vector API's exp is several times faster than Math.exp per value
+        int len = S.length();
+        FloatVector mv = FloatVector.broadcast(S, m), sums = FloatVector.zero(S);
+        int t = t0;
+        for (; t + len <= t1; t += len) {
+            FloatVector w = FloatVector.fromArray(S, scores, t).sub(mv).lanewise(VectorOperators.EXP);
+            w.intoArray(scores, t);
+            sums = sums.add(w);
+        }
+        float tileSum = sums.reduceLanes(VectorOperators.ADD);
+        for (; t < t1; t++) {
+            float w = (float) Math.exp(scores[t] - m);
+            scores[t] = w;
+            tileSum += w;
+        }
+        sum[k] += tileSum;
+        // out += sum_t w_t * value_t, one output chunk at a time so it stays in a register across the tile
+        int bound = S.loopBound(headDim);
+        int i = 0;
+        for (; i < bound; i += len) {
+            FloatVector acc = FloatVector.fromArray(S, out, o + i);
+            for (int u = t0; u < t1; u++) {
+                acc = FloatVector.fromArray(S, values, u * headDim + i).fma(FloatVector.broadcast(S, scores[u]), acc);
+            }
+            acc.intoArray(out, o + i);
+        }
+        for (; i < headDim; i++) {
+            float a = out[o + i];
+            for (int u = t0; u < t1; u++) a += scores[u] * values[u * headDim + i];
+            out[o + i] = a;
+        }
+    }
+
+    /** {@code scores[t] = scale * dot(q[o ..], keys[t*headDim ..])} for t in {@code [t0, t1)}, four keys per pass over q. */
+    private static void scores(float[] q, int o, float[] keys, int t0, int t1, int headDim, float scale, float[] scores) {
+        int len = S.length(), bound = S.loopBound(headDim);
+        int t = t0;
+        for (; t + 4 <= t1; t += 4) {
+            int k0 = t * headDim, k1 = k0 + headDim, k2 = k1 + headDim, k3 = k2 + headDim;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            int i = 0;
+            for (; i < bound; i += len) {
+                FloatVector qv = FloatVector.fromArray(S, q, o + i);
+                a0 = FloatVector.fromArray(S, keys, k0 + i).fma(qv, a0);
+                a1 = FloatVector.fromArray(S, keys, k1 + i).fma(qv, a1);
+                a2 = FloatVector.fromArray(S, keys, k2 + i).fma(qv, a2);
+                a3 = FloatVector.fromArray(S, keys, k3 + i).fma(qv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < headDim; i++) {
+                float qi = q[o + i];
+                s0 += qi * keys[k0 + i];
+                s1 += qi * keys[k1 + i];
+                s2 += qi * keys[k2 + i];
+                s3 += qi * keys[k3 + i];
+            }
+            scores[t] = s0 * scale;
+            scores[t + 1] = s1 * scale;
+            scores[t + 2] = s2 * scale;
+            scores[t + 3] = s3 * scale;
+        }
+        for (; t < t1; t++) {
+            int k0 = t * headDim;
+            FloatVector a0 = FloatVector.zero(S);
+            int i = 0;
+            for (; i < bound; i += len) a0 = FloatVector.fromArray(S, keys, k0 + i).fma(FloatVector.fromArray(S, q, o + i), a0);
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            for (; i < headDim; i++) s0 += q[o + i] * keys[k0 + i];
+            scores[t] = s0 * scale;
+        }
+    }
+
+    private static void scaleRow(float[] x, int off, int n, float a) {
+        int len = S.length(), bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += len) FloatVector.fromArray(S, x, off + i).mul(a).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= a;
     }
 }

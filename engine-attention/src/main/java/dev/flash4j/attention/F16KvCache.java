@@ -52,13 +52,13 @@ final class F16KvCache extends LayerKvCache {
     }
 
     @Override
-    public void readKey(int pos, int head, float[] dst, int dstOff) {
-        widen(keys, slot(pos) * rowValues + head * headDim, dst, dstOff);
+    protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
+        widen(keys, slot * rowValues + head * headDim, dst, dstOff);
     }
 
     @Override
-    public void readValue(int pos, int head, float[] dst, int dstOff) {
-        widen(values, slot(pos) * rowValues + head * headDim, dst, dstOff);
+    protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
+        widen(values, slot * rowValues + head * headDim, dst, dstOff);
     }
 
     private void widen(short[] src, int base, float[] dst, int dstOff) {

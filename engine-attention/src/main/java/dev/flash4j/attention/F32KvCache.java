@@ -31,13 +31,13 @@ final class F32KvCache extends LayerKvCache {
     }
 
     @Override
-    public void readKey(int pos, int head, float[] dst, int dstOff) {
-        System.arraycopy(keys, slot(pos) * rowValues + head * headDim, dst, dstOff, headDim);
+    protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
+        System.arraycopy(keys, slot * rowValues + head * headDim, dst, dstOff, headDim);
     }
 
     @Override
-    public void readValue(int pos, int head, float[] dst, int dstOff) {
-        System.arraycopy(values, slot(pos) * rowValues + head * headDim, dst, dstOff, headDim);
+    protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
+        System.arraycopy(values, slot * rowValues + head * headDim, dst, dstOff, headDim);
     }
 
     @Override

@@ -52,10 +52,40 @@ public abstract sealed class LayerKvCache permits F32KvCache, F16KvCache, Q8KvCa
     public abstract void addValue(int pos, int head, float w, float[] out, int outOff);
 
     /** Head {@code head}'s cached key at {@code pos} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
-    public abstract void readKey(int pos, int head, float[] dst, int dstOff);
+    public final void readKey(int pos, int head, float[] dst, int dstOff) {
+        readKeySlot(slot(pos), head, dst, dstOff);
+    }
 
     /** Head {@code head}'s cached value at {@code pos} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
-    public abstract void readValue(int pos, int head, float[] dst, int dstOff);
+    public final void readValue(int pos, int head, float[] dst, int dstOff) {
+        readValueSlot(slot(pos), head, dst, dstOff);
+    }
+
+    /**
+     * Head {@code head}'s cached keys of positions {@code pos .. pos+count)} as floats, position
+     * {@code pos+t} at {@code dst[dstOff + t*headDim ..]}. The slot is found once and then stepped
+     * (a run of positions is a run of slots, wrapping at most once), not recomputed per position.
+     */
+    public final void readKeys(int pos, int count, int head, float[] dst, int dstOff) {
+        for (int t = 0, s = slot(pos); t < count; t++) {
+            readKeySlot(s, head, dst, dstOff + t * headDim);
+            if (++s == capacity) s = 0;
+        }
+    }
+
+    /** Values of positions {@code pos .. pos+count)}, laid out like {@link #readKeys}. */
+    public final void readValues(int pos, int count, int head, float[] dst, int dstOff) {
+        for (int t = 0, s = slot(pos); t < count; t++) {
+            readValueSlot(s, head, dst, dstOff + t * headDim);
+            if (++s == capacity) s = 0;
+        }
+    }
+
+    /** Head {@code head}'s key in slot {@code slot} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
+    protected abstract void readKeySlot(int slot, int head, float[] dst, int dstOff);
+
+    /** Head {@code head}'s value in slot {@code slot} as floats into {@code dst[dstOff .. dstOff+headDim)}. */
+    protected abstract void readValueSlot(int slot, int head, float[] dst, int dstOff);
 
     /** Bytes this cache holds. */
     public abstract long byteSize();

@@ -1,8 +1,10 @@
 package dev.flash4j.attention;
 
 import dev.flash4j.core.VectorOps;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Keys and values as 8-bit integers with one scale per block of 32 values: ggml's q8_0 scheme
@@ -12,6 +14,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Q8KvCache extends LayerKvCache {
     static final int BLOCK = 32;
+    /** Widening shape: 16 lanes where the CPU has 512-bit vectors (half the conversions of 8), else 8; both divide a block. */
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> WIDE_BYTES = WIDE.length() == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
     private final byte[] keys;
     private final byte[] values;
     private final float[] keyScales;
@@ -101,17 +106,16 @@ final class Q8KvCache extends LayerKvCache {
     }
 
     @Override
-    public void readKey(int pos, int head, float[] dst, int dstOff) {
-        widen(keys, keyScales, pos, head, dst, dstOff);
+    protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
+        widen(keys, keyScales, slot, head, dst, dstOff);
     }
 
     @Override
-    public void readValue(int pos, int head, float[] dst, int dstOff) {
-        widen(values, valueScales, pos, head, dst, dstOff);
+    protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
+        widen(values, valueScales, slot, head, dst, dstOff);
     }
 
-    private void widen(byte[] q, float[] scales, int pos, int head, float[] dst, int dstOff) {
-        int s = slot(pos);
+    private void widen(byte[] q, float[] scales, int s, int head, float[] dst, int dstOff) {
         int base = s * rowValues + head * headDim;
         int sBase = s * blocksPerRow + head * blocksPerHead();
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
@@ -119,7 +123,10 @@ final class Q8KvCache extends LayerKvCache {
             float d = scales[sBase + b];
             int i = 0;
             if (len == BLOCK) {
-                for (; i < BLOCK; i += 8) VectorOps.bytesToFloats(q, base + i0 + i).mul(d).intoArray(dst, dstOff + i0 + i);
+                for (; i < BLOCK; i += WIDE.length()) {
+                    ((FloatVector) ByteVector.fromArray(WIDE_BYTES, q, base + i0 + i).convertShape(VectorOperators.B2F, WIDE, 0))
+                            .mul(d).intoArray(dst, dstOff + i0 + i);
+                }
             }
             for (; i < len; i++) dst[dstOff + i0 + i] = q[base + i0 + i] * d;
         }
