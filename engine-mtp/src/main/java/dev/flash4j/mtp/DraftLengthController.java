@@ -9,15 +9,21 @@ package dev.flash4j.mtp;
  * {@code 1 + sum_{k<=d} prod_{j<=k} a_j} tokens per round for a cost of
  * {@code 1 + d * (draftCost + verifyCost)} decode steps. The controller picks the {@code d} with the
  * best tokens per cost; when no depth beats plain decoding it drafts nothing, and probes one level
- * every {@code probeInterval} rounds to notice when the drafter improves. With a drafter that is
- * never right, the overhead is one probe's cost per interval (about 1%).
+ * now and then to notice when the drafter improves; the interval between probes doubles after each
+ * failed probe (16, 32, ... 512 rounds). The costs are measured while decoding ({@link #observe}):
+ * a plain step when nothing is drafted, the time per draft level and per extra verified token
+ * otherwise; until measured, the constructor's estimates stand. An adaptive controller measures a
+ * plain step before it drafts at all.
  */
 public final class DraftLengthController {
     private static final double EMA = 0.1;
+    private static final double TIME_EMA = 0.3;
+    private static final int FIRST_PROBE_INTERVAL = 16, LAST_PROBE_INTERVAL = 512;
     private final int maxDraft;
     private final double draftCost;
     private final double verifyCost;
-    private final int probeInterval;
+    private int probeInterval = FIRST_PROBE_INTERVAL;
+    private double decodeNanos = -1, draftNanosPerLevel = -1, extraVerifyNanosPerToken = -1;
     private final double[] acceptance;
     private final boolean adaptive;
     private int roundsSinceDraft;
@@ -34,7 +40,6 @@ public final class DraftLengthController {
         this.draftCost = draftCost;
         this.verifyCost = verifyCost;
         this.adaptive = adaptive;
-        this.probeInterval = 32;
         this.acceptance = new double[maxDraft + 1];
         java.util.Arrays.fill(acceptance, 0.6); // an optimistic prior, so drafting starts on
     }
@@ -42,6 +47,8 @@ public final class DraftLengthController {
     /** Levels to draft this round. */
     public int next() {
         if (!adaptive || maxDraft == 0) return maxDraft;
+        if (decodeNanos < 0) return 0; // measure a plain step first
+        double draftCost = draftCost(), verifyCost = verifyCost();
         int best = 0;
         double bestRate = 1.0, reach = 1.0, tokens = 1.0;
         for (int d = 1; d <= maxDraft; d++) {
@@ -53,13 +60,44 @@ public final class DraftLengthController {
                 best = d;
             }
         }
-        if (best == 0 && ++roundsSinceDraft >= probeInterval) best = 1;
+        if (best == 0 && ++roundsSinceDraft >= probeInterval) {
+            best = 1;
+            probeInterval = Math.min(LAST_PROBE_INTERVAL, 2 * probeInterval);
+        }
         if (best > 0) roundsSinceDraft = 0;
         return best;
     }
 
+    /** The measured (or, until measured, estimated) cost of one draft level, in plain decode steps. */
+    public double draftCost() {
+        return decodeNanos > 0 && draftNanosPerLevel >= 0 ? draftNanosPerLevel / decodeNanos : draftCost;
+    }
+
+    /** The measured (or estimated) extra cost of one more verified token, in plain decode steps. */
+    public double verifyCost() {
+        return decodeNanos > 0 && extraVerifyNanosPerToken >= 0 ? extraVerifyNanosPerToken / decodeNanos : verifyCost;
+    }
+
+    /**
+     * Records how long a round took: {@code depth} levels drafted in {@code draftNanos}, then one
+     * verify pass of {@code depth + 1} tokens in {@code verifyNanos} (with depth 0, a plain step).
+     */
+    public void observe(int depth, long draftNanos, long verifyNanos) {
+        if (depth == 0) {
+            decodeNanos = decodeNanos < 0 ? verifyNanos : decodeNanos + TIME_EMA * (verifyNanos - decodeNanos);
+            return;
+        }
+        double perLevel = (double) draftNanos / depth;
+        draftNanosPerLevel = draftNanosPerLevel < 0 ? perLevel : draftNanosPerLevel + TIME_EMA * (perLevel - draftNanosPerLevel);
+        if (decodeNanos > 0) {
+            double extra = Math.max(0, verifyNanos - decodeNanos) / depth;
+            extraVerifyNanosPerToken = extraVerifyNanosPerToken < 0 ? extra : extraVerifyNanosPerToken + TIME_EMA * (extra - extraVerifyNanosPerToken);
+        }
+    }
+
     /** Records a round: {@code drafted} levels were run and the first {@code accepted} of them accepted. */
     public void record(int drafted, int accepted) {
+        if (drafted > 0 && accepted > 0) probeInterval = FIRST_PROBE_INTERVAL;
         for (int k = 1; k <= Math.min(drafted, accepted + 1); k++) {
             double hit = k <= accepted ? 1 : 0;
             acceptance[k] += EMA * (hit - acceptance[k]);

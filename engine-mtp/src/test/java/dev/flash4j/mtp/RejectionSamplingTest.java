@@ -97,6 +97,7 @@ class RejectionSamplingTest {
         for (int round = 0; round < 2000; round++) {
             int d = c.next();
             drafted += d;
+            c.observe(d, d * 150_000L, 1_000_000L + d * 50_000L);
             c.record(d, 0);
         }
         assertTrue(drafted < 2000 * 0.05, "drafted " + drafted + " levels in 2000 rounds of a drafter that is never right");
@@ -106,7 +107,26 @@ class RejectionSamplingTest {
     @Test
     void controllerDraftsDeepForAGoodDrafter() {
         DraftLengthController c = new DraftLengthController(3, 0.15, 0.05, true);
-        for (int round = 0; round < 200; round++) c.record(c.next(), 3);
+        for (int round = 0; round < 200; round++) {
+            int d = c.next();
+            c.observe(d, d * 150_000L, 1_000_000L + d * 50_000L);
+            c.record(d, d);
+        }
         assertEquals(3, c.next());
+    }
+
+    /** Where a draft level costs 0.6 decode steps and each verified token one more (the 4-layer slice), even a perfect drafter loses: draft nothing. */
+    @Test
+    void controllerStopsWhenMeasuredCostsExceedTheGain() {
+        DraftLengthController c = new DraftLengthController(3, 0.15, 0.05, true);
+        int drafted = 0;
+        for (int round = 0; round < 500; round++) {
+            int d = c.next();
+            drafted += d;
+            c.observe(d, d * 600_000L, 1_000_000L + d * 1_000_000L);
+            c.record(d, d); // every draft accepted, and still not worth it
+        }
+        assertTrue(drafted < 40, "drafted " + drafted + " levels in 500 rounds although drafting costs more than it gains");
+        assertTrue(c.draftCost() > 0.5 && c.verifyCost() > 0.9, "measured costs " + c.draftCost() + ", " + c.verifyCost());
     }
 }

@@ -146,6 +146,7 @@ public final class SpeculativeDecoder {
             int depth = Math.min(Math.min(control.next(), ctx - P - 1), maxTokens - produced - 1);
             depth = Math.max(0, depth);
             rounds++;
+            long draftStart = System.nanoTime();
             // draft: each level catches up to the newest index its tokens are known for
             for (int k = 1; k <= levels && depth > 0; k++) {
                 int last = Math.min(P - 1, P + depth - k);
@@ -194,7 +195,9 @@ public final class SpeculativeDecoder {
             verify[0] = t;
             System.arraycopy(drafts, 0, verify, 1, depth);
             int verifyAt = state.position();
+            long verifyStart = System.nanoTime();
             model.forward(pool, state, verify, true, verifyLogits, verifyHidden);
+            control.observe(depth, verifyStart - draftStart, System.nanoTime() - verifyStart);
             session.recordFed(verifyAt, verify);
             passes++;
             int a = 0;
