@@ -82,7 +82,8 @@ public final class Step35Model {
      * steps ahead) with {@code prevHidden} row {@code i} (level {@code level-1}'s output at the same
      * index; level 0 is the main model after output_norm), runs the level's decoder block at RoPE
      * position {@code index0 + i + level - 1} over the level's own KV cache, and writes the level's
-     * logits and its hidden output (before {@code shared_head_norm}) for every row.
+     * logits (skipped when {@code logits} is null: a level that only catches up) and its hidden
+     * output (before {@code shared_head_norm}) for every row.
      */
     public void mtpForward(WorkerPool pool, Step35State st, int level, int[] tokens, float[] prevHidden, int index0,
                            boolean allLogits, float[] logits, float[] hidden) {
@@ -102,7 +103,7 @@ public final class Step35Model {
             MatMul.matmul(pool, mtp.ehProj(), st.proj, n, st.x, 0, st.activations);
             block(pool, st, il, n, index0 + start, level - 1);
             if (hidden != null) System.arraycopy(st.x, 0, hidden, start * d, n * d);
-            output(pool, st, mtp.headNorm(), head, n, allLogits, start + n == tokens.length, logits, null, start);
+            if (logits != null) output(pool, st, mtp.headNorm(), head, n, allLogits, start + n == tokens.length, logits, null, start);
         }
     }
 

@@ -163,7 +163,7 @@ public final class SpeculativeDecoder {
                 }
                 hidden[k - 1].get(from, n, rows);
                 boolean draftsHere = k <= depth;
-                model.mtpForward(pool, state, k, tokens, rows, from, false, logits, k < levels ? levelHidden : null);
+                model.mtpForward(pool, state, k, tokens, rows, from, false, draftsHere ? logits : null, k < levels ? levelHidden : null);
                 if (k < levels) hidden[k].put(from, levelHidden, n);
                 cnt[k] = last + 1;
                 hidden[k - 1].dropBefore(cnt[k] - levels);
