@@ -18,6 +18,11 @@ final class HiddenRows {
         this.rows = new float[Math.max(1, initialRows) * dim];
     }
 
+    /** The first index held. */
+    int start() {
+        return base;
+    }
+
     int end() {
         return base + count;
     }
@@ -46,6 +51,11 @@ final class HiddenRows {
         base += drop;
         count -= drop;
         if (count == 0) base = index;
+    }
+
+    /** Forgets every row. */
+    void clear() {
+        count = 0;
     }
 
     /** Forgets rows from {@code index} on. */

@@ -27,6 +27,8 @@ import java.util.function.IntUnaryOperator;
  * confirmed: {@code i + k <= P + a}; later entries are rolled back and recomputed next round.
  */
 public final class SpeculativeDecoder {
+    /** Most indices an idle MTP level catches up when drafting resumes (see the drafting loop). */
+    private static final int CATCH_UP_LIMIT = 16;
     private final Session session;
     private final Step35Model model;
     private final Step35State state;
@@ -150,6 +152,17 @@ public final class SpeculativeDecoder {
             // draft: each level catches up to the newest index its tokens are known for
             for (int k = 1; k <= levels && depth > 0; k++) {
                 int last = Math.min(P - 1, P + depth - k);
+                // A level left idle while drafting did not pay lags behind; catching it up on every
+                // token since would cost a batched block pass per token. It restarts near the end
+                // instead: its older entries are stale, which can only make its drafts worse, never
+                // the output (every draft is verified).
+                int restart = cnt[k];
+                if (adaptive && restart < last + 1 - CATCH_UP_LIMIT) restart = last + 1 - CATCH_UP_LIMIT;
+                restart = Math.max(restart, hidden[k - 1].start()); // the level below may have restarted too
+                if (restart != cnt[k]) {
+                    cnt[k] = restart;
+                    if (k < levels) hidden[k].clear();
+                }
                 int from = cnt[k], n = last - from + 1;
                 if (n <= 0) continue;
                 int[] tokens = n < ofLength.length ? ofLength[n] : new int[n];
