@@ -150,7 +150,8 @@ public final class SpeculativeDecoder {
             rounds++;
             long draftStart = System.nanoTime();
             // draft: each level catches up to the newest index its tokens are known for
-            for (int k = 1; k <= levels && depth > 0; k++) {
+            // (adaptive: levels above this round's depth stay idle and restart when next used)
+            for (int k = 1; k <= (adaptive ? depth : levels) && depth > 0; k++) {
                 int last = Math.min(P - 1, P + depth - k);
                 // A level left idle while drafting did not pay lags behind; catching it up on every
                 // token since would cost a batched block pass per token. It restarts near the end
@@ -177,7 +178,11 @@ public final class SpeculativeDecoder {
                 hidden[k - 1].get(from, n, rows);
                 boolean draftsHere = k <= depth;
                 model.mtpForward(pool, state, k, tokens, rows, from, false, draftsHere ? logits : null, k < levels ? levelHidden : null);
-                if (k < levels) hidden[k].put(from, levelHidden, n);
+                if (k < levels) {
+                    hidden[k].put(from, levelHidden, n);
+                    // the level above may stay idle: keep only what its restart can use
+                    if (adaptive) hidden[k].dropBefore(cnt[k] - CATCH_UP_LIMIT - levels);
+                }
                 cnt[k] = last + 1;
                 hidden[k - 1].dropBefore(cnt[k] - levels);
                 if (draftsHere) {
@@ -236,6 +241,7 @@ public final class SpeculativeDecoder {
             control.record(depth, a);
             state.rollback(depth - a);
             hidden[0].put(P, verifyHidden, a + 1);
+            if (adaptive) hidden[0].dropBefore(P + a + 1 - CATCH_UP_LIMIT - levels);
             for (int k = 1; k <= levels; k++) {
                 cnt[k] = Math.max(0, Math.min(cnt[k], P + a - k + 1));
                 if (k < levels) hidden[k].truncate(cnt[k]);
