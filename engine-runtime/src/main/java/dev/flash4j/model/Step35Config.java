@@ -30,7 +30,9 @@ public record Step35Config(
         try {
             return read(m, file);
         } catch (NoSuchElementException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
+            String msg = String.valueOf(e.getMessage());
+            // GgufFile.require already names the file; name it once
+            throw new IllegalArgumentException(msg.startsWith(file.path().toString()) ? msg : file.path() + ": " + msg, e);
         }
     }
 

@@ -234,7 +234,8 @@ public final class Session implements AutoCloseable {
         return new Result(Arrays.copyOf(out, produced), prompt.length, t1 - t0, t2 - t1, reason);
     }
 
-    private static boolean contains(int[] a, int v) {
+    /** Whether {@code a} (null: empty) holds {@code v}; shared with {@link SpeculativeDecoder}. */
+    static boolean contains(int[] a, int v) {
         if (a == null) return false;
         for (int x : a) if (x == v) return true;
         return false;

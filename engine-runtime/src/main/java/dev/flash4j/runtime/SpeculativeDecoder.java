@@ -138,7 +138,7 @@ public final class SpeculativeDecoder {
         seq[L++] = t;
         out[produced++] = t;
         if (!onToken.test(t)) reason = Session.StopReason.CANCELLED;
-        else if (contains(stopTokens, t)) reason = Session.StopReason.STOP_TOKEN;
+        else if (Session.contains(stopTokens, t)) reason = Session.StopReason.STOP_TOKEN;
 
         while (reason == Session.StopReason.MAX_TOKENS && produced < maxTokens) {
             if (P + 1 > ctx) {
@@ -254,7 +254,7 @@ public final class SpeculativeDecoder {
                 out[produced++] = tok;
                 emitted++;
                 if (!onToken.test(tok)) reason = Session.StopReason.CANCELLED;
-                else if (contains(stopTokens, tok)) reason = Session.StopReason.STOP_TOKEN;
+                else if (Session.contains(stopTokens, tok)) reason = Session.StopReason.STOP_TOKEN;
             }
             // tokens after a stop stay unfed, as in plain generation: the cache ends before the last emitted token
             if (emitted <= a) state.rollback(a + 1 - emitted);
@@ -265,11 +265,5 @@ public final class SpeculativeDecoder {
         long t2 = System.nanoTime();
         Session.Result r = new Session.Result(Arrays.copyOf(out, produced), prompt.length, t1 - t0, t2 - t1, reason);
         return new Result(r, new Stats(rounds, passes, drafted, accepted, produced));
-    }
-
-    private static boolean contains(int[] a, int v) {
-        if (a == null) return false;
-        for (int x : a) if (x == v) return true;
-        return false;
     }
 }
