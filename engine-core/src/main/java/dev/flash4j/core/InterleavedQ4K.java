@@ -50,23 +50,31 @@ final class InterleavedQ4K implements InterleavedRows {
         this.blocks = blocks;
     }
 
-    static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
+    /** Bytes of {@code groups} packed groups of {@code cols} columns. */
+    static long bytes(int groups, int cols) {
+        return (long) groups * (cols / Q4KFormat.BLOCK) * BLOCK_BYTES;
+    }
+
+    /** Groups already packed in {@code data} ({@link #bytes} long). */
+    static InterleavedQ4K view(MemorySegment data, int groups, int cols) {
+        return new InterleavedQ4K(data, groups, cols / Q4KFormat.BLOCK);
+    }
+
+    /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
+    static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
         int nb = cols / Q4KFormat.BLOCK;
-        long groupBytes = (long) nb * BLOCK_BYTES;
-        MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
-        InterleavedRows.forEachGroup(pool, groups, g -> {
+        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
             for (int i = 0; i < G; i++) {
-                long row = (long) (g * G + i) * rowBytes;
                 for (int b = 0; b < nb; b++) {
-                    long p = row + (long) b * Q4KFormat.BYTES;
-                    long o = g * groupBytes + (long) b * BLOCK_BYTES;
-                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(src, p));
-                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(src, p + 2));
+                    long p = i * rowBytes + (long) b * Q4KFormat.BYTES;
+                    long o = (long) b * BLOCK_BYTES;
+                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
+                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
                     for (int s = 0; s < 8; s++) {
-                        dst.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(src, p + 4, s));
-                        dst.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(src, p + 4, s));
+                        out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
+                        out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
                     }
-                    for (int l = 0; l < 128; l++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, src.get(ValueLayout.JAVA_BYTE, p + 16 + l));
+                    for (int l = 0; l < 128; l++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, rows.get(ValueLayout.JAVA_BYTE, p + 16 + l));
                 }
             }
         });
@@ -108,15 +116,19 @@ final class InterleavedQ4K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
     }
 
-    /** One block of lanes {@code [h, h+L)} of a group, added to {@code acc}. */
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+    /**
+     * One block of lanes {@code [h, h+L)} of a group, added to {@code out[o .. o+L)}. Too big for C2
+     * to inline, so it takes and returns no vectors (a vector crossing a call that is not inlined
+     * is boxed: an allocation per block).
+     */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int c = 0; c < 4; c++) {
             // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
@@ -135,7 +147,7 @@ final class InterleavedQ4K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     /** {@code x[off] + ... + x[off + 31]}. */
@@ -150,23 +162,24 @@ final class InterleavedQ4K implements InterleavedRows {
         if (Wide.L == 16) {
             for (int g = g0; g < g1; g++) {
                 long go = g * (long) blocks * BLOCK_BYTES;
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDotQ8x2(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, acc);
-                acc.intoArray(out, outOff + G * g);
+                int o = outOff + G * g;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDotQ8x2(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, out, o);
             }
             return;
         }
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDotQ8(long bo, int h, Q8Activations a, int ai, FloatVector acc) {
+    /** One block of lanes {@code [h, h+L)}, 8-bit activations, added to {@code out[o ..]} (no vectors cross the call: see {@link #blockDot}). */
+    private void blockDotQ8(long bo, int h, Q8Activations a, int ai, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         int part = h / Wide.L;
         for (int s = 0; s < 8; s++) {
@@ -182,7 +195,7 @@ final class InterleavedQ4K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     /**
@@ -192,7 +205,7 @@ final class InterleavedQ4K implements InterleavedRows {
      * column j+1's). A lane sums 16 products of at most 15*127 per sub-block (30480, no
      * overflow); the two halves are added once the sub-block's sums are widened to ints.
      */
-    private FloatVector blockDotQ8x2(long bo, Q8Activations a, int ai, FloatVector acc) {
+    private void blockDotQ8x2(long bo, Q8Activations a, int ai, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
             int col = ai + 32 * s, blk = col / Q8Activations.BLOCK;
@@ -203,7 +216,7 @@ final class InterleavedQ4K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     /**

@@ -34,23 +34,31 @@ final class InterleavedQ5K implements InterleavedRows {
         this.blocks = blocks;
     }
 
-    static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
+    /** Bytes of {@code groups} packed groups of {@code cols} columns. */
+    static long bytes(int groups, int cols) {
+        return (long) groups * (cols / Q5KFormat.BLOCK) * BLOCK_BYTES;
+    }
+
+    /** Groups already packed in {@code data} ({@link #bytes} long). */
+    static InterleavedQ5K view(MemorySegment data, int groups, int cols) {
+        return new InterleavedQ5K(data, groups, cols / Q5KFormat.BLOCK);
+    }
+
+    /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
+    static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
         int nb = cols / Q5KFormat.BLOCK;
-        long groupBytes = (long) nb * BLOCK_BYTES;
-        MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
-        InterleavedRows.forEachGroup(pool, groups, g -> {
+        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
             for (int i = 0; i < G; i++) {
-                long row = (long) (g * G + i) * rowBytes;
                 for (int b = 0; b < nb; b++) {
-                    long p = row + (long) b * Q5KFormat.BYTES;
-                    long o = g * groupBytes + (long) b * BLOCK_BYTES;
-                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(src, p));
-                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(src, p + 2));
+                    long p = i * rowBytes + (long) b * Q5KFormat.BYTES;
+                    long o = (long) b * BLOCK_BYTES;
+                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
+                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
                     for (int s = 0; s < 8; s++) {
-                        dst.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(src, p + 4, s));
-                        dst.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(src, p + 4, s));
+                        out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
+                        out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
                     }
-                    for (int c = 0; c < 256; c++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(src, p, c));
+                    for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
                 }
             }
         });
@@ -101,14 +109,15 @@ final class InterleavedQ5K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+    /** One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}; takes and returns no vectors (see {@link InterleavedQ4K}'s blockDot). */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
             FloatVector sub = subBlockDot(bo + QS + 16L * 32 * s + h, x, xo + 32 * s);
@@ -117,7 +126,7 @@ final class InterleavedQ5K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     /** Sum over the 32 columns of a sub-block of quant * activation, lanes [h, h+L); column j's quants at q + 16*j. */

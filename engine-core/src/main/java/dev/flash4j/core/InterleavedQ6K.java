@@ -41,19 +41,27 @@ final class InterleavedQ6K implements InterleavedRows {
         this.blocks = blocks;
     }
 
-    static InterleavedQ6K pack(MemorySegment src, long rowBytes, int groups, int cols, WorkerPool pool) {
+    /** Bytes of {@code groups} packed groups of {@code cols} columns. */
+    static long bytes(int groups, int cols) {
+        return (long) groups * (cols / Q6KFormat.BLOCK) * BLOCK_BYTES;
+    }
+
+    /** Groups already packed in {@code data} ({@link #bytes} long). */
+    static InterleavedQ6K view(MemorySegment data, int groups, int cols) {
+        return new InterleavedQ6K(data, groups, cols / Q6KFormat.BLOCK);
+    }
+
+    /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
+    static InterleavedQ6K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
         int nb = cols / Q6KFormat.BLOCK;
-        long groupBytes = (long) nb * BLOCK_BYTES;
-        MemorySegment dst = InterleavedRows.allocate(groupBytes * groups);
-        InterleavedRows.forEachGroup(pool, groups, g -> {
+        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
             for (int i = 0; i < G; i++) {
-                long row = (long) (g * G + i) * rowBytes;
                 for (int b = 0; b < nb; b++) {
-                    long p = row + (long) b * Q6KFormat.BYTES;
-                    long o = g * groupBytes + (long) b * BLOCK_BYTES;
-                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(src, p + 208));
-                    for (int t = 0; t < 16; t++) dst.set(ValueLayout.JAVA_BYTE, o + SC + 16 * t + i, (byte) Le.s8(src, p + 192 + t));
-                    for (int c = 0; c < 256; c++) dst.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(src, p, c));
+                    long p = i * rowBytes + (long) b * Q6KFormat.BYTES;
+                    long o = (long) b * BLOCK_BYTES;
+                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p + 208));
+                    for (int t = 0; t < 16; t++) out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * t + i, (byte) Le.s8(rows, p + 192 + t));
+                    for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
                 }
             }
         });
@@ -100,20 +108,21 @@ final class InterleavedQ6K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, FloatVector acc) {
+    /** One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}; takes and returns no vectors (see {@link InterleavedQ4K}'s blockDot). */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int t = 0; t < 16; t++) {
             FloatVector sub = groupDot(bo + QS + 16L * 16 * t + h, x, xo + 16 * t);
             sum = sub.fma(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)), sum);
         }
-        return sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), acc);
+        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Sum over 16 columns of quant * activation, lanes [h, h+L); quants of column j at q + 16*j. */
@@ -131,14 +140,15 @@ final class InterleavedQ6K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDotQ8(long bo, int h, Q8Activations a, int ai, FloatVector acc) {
+    /** As {@link #blockDot} with 8-bit activations. */
+    private void blockDotQ8(long bo, int h, Q8Activations a, int ai, float[] out, int o) {
         FloatVector sum = Wide.zero();
         int part = h / Wide.L;
         for (int t = 0; t < 16; t++) {
@@ -149,7 +159,7 @@ final class InterleavedQ6K implements InterleavedRows {
             FloatVector sc = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h));
             sum = Wide.toFloat(ints).mul(sc).fma(FloatVector.broadcast(Wide.F, a.d[xs / Q8Activations.BLOCK]), sum);
         }
-        return sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), acc);
+        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Short sums over 8 columns of quant * activation quant for all 16 rows (lane = row). */

@@ -44,6 +44,26 @@ public record WeightMatrix(String name, BlockFormat format, MemorySegment data, 
         return i == null ? this : new WeightMatrix(name, format, data, rows, cols, rowBytes, i);
     }
 
+    /** This matrix read through {@code i}, an interleaved copy of its rows (see {@link InterleavedRows}). */
+    public WeightMatrix withInterleaved(InterleavedRows i) {
+        return new WeightMatrix(name, format, data, rows, cols, rowBytes, i);
+    }
+
+    /** Bytes of this matrix's interleaved copy, or -1 if its type has none or it has fewer than 16 rows. */
+    public long interleavedBytes() {
+        return InterleavedRows.bytes(this);
+    }
+
+    /** Writes this matrix's interleaved copy into {@code dst} ({@link #interleavedBytes} long) on {@code pool}'s threads and returns the matrix reading it. */
+    public WeightMatrix interleaveInto(MemorySegment dst, WorkerPool pool) {
+        return withInterleaved(InterleavedRows.pack(this, dst, pool));
+    }
+
+    /** This matrix reading an interleaved copy written earlier by {@link #interleaveInto} (e.g. into a cache file now mapped). */
+    public WeightMatrix interleavedFrom(MemorySegment packed) {
+        return withInterleaved(InterleavedRows.view(this, packed));
+    }
+
     public GgmlType type() {
         return format.type();
     }
@@ -68,8 +88,18 @@ public record WeightMatrix(String name, BlockFormat format, MemorySegment data, 
         format.dequantize(data, r * rowBytes, dst, dstOff, cols);
     }
 
-    /** Bytes of weights read by one full product. */
+    /** Bytes of this matrix in the file's layout. */
     public long byteSize() {
         return rows * rowBytes;
+    }
+
+    /**
+     * Bytes one matrix-vector product reads: the interleaved copy of the whole groups plus the
+     * remaining rows when there is a copy (Q5_K/Q6_K copies are larger than the file's rows),
+     * else {@link #byteSize()}.
+     */
+    public long readBytes() {
+        if (interleaved == null) return byteSize();
+        return InterleavedRows.bytes(this) + (long) (rows % InterleavedRows.GROUP) * rowBytes;
     }
 }

@@ -110,13 +110,16 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchReport.Test> tests = new ArrayList<>();
         DraftBench.Report drafting = null;
-        long weightBytes, kvBytes;
+        long weightBytes, kvBytes, repackedBytes;
+        String layout;
         try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
             if (draft > 0) {
                 if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
             }
             weightBytes = model.weightBytesPerToken();
+            layout = model.weightLayout();
+            repackedBytes = model.repackedBytes();
             kvBytes = bench.kvCacheBytes();
             if (promptTokens > 0) tests.add(new BenchReport.Test("pp" + promptTokens, "prompt", promptTokens, depth, bench.prompt(promptTokens, depth, reps)));
             if (genTokens > 0) tests.add(new BenchReport.Test("tg" + genTokens, "decode", genTokens, depth, bench.decode(genTokens, depth, reps)));
@@ -124,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
             if (draft > 0) drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
         }
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,
-                gbps, measured != null ? "measured" : "given", tests);
+                gbps, measured != null ? "measured" : "given", layout, repackedBytes, tests);
         if (json) {
             var o = report.json();
             if (drafting != null) o.set("draft", DraftReport.json(drafting));

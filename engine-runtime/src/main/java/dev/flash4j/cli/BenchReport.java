@@ -15,7 +15,7 @@ import java.util.StringJoiner;
  * GB are 10^9 bytes.
  */
 record BenchReport(String model, ModelOptions options, int depth, int warmup, int reps, long seed, long weightBytesPerToken,
-                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, List<Test> tests) {
+                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, String weightLayout, long repackedBytes, List<Test> tests) {
 
     /** One test: {@code kind} is prompt (one batched pass), decode (one token per pass) or batch (a small pass). */
     record Test(String name, String kind, int tokens, int depth, Samples tokensPerSecond) {}
@@ -37,6 +37,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             sb.append(String.format(Locale.ROOT, "%-8s %-6s %8d %22s %12.2f%n", t.name(), t.kind(), t.tokens(),
                     String.format(Locale.ROOT, "%.2f ± %.2f", mean, t.tokensPerSecond().stddev()), tokensPerPass * 1e3 / mean));
         }
+        sb.append(weightLayout).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s; KV cache: %s at %d positions%n",
                 bytes(weightBytesPerToken), bytes(kvCacheBytes), options.contextSize()));
         double g = decodeGbps();
@@ -60,6 +61,8 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("seed", seed);
         o.put("weight_bytes_per_token", weightBytesPerToken);
         o.put("kv_cache_bytes", kvCacheBytes);
+        o.put("weight_layout", weightLayout);
+        o.put("repacked_bytes", repackedBytes);
         o.put("memory_bandwidth_gbps", bandwidthGbps);
         o.put("memory_bandwidth_source", bandwidthSource);
         double g = decodeGbps();

@@ -6,6 +6,8 @@ import dev.flash4j.core.WorkerPool;
 import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
+import dev.flash4j.runtime.Repack;
+import dev.flash4j.runtime.RepackedWeights;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -32,9 +34,16 @@ final class RunOptions {
             description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
     String activations;
 
-    @Option(names = "--repack", description = "copy K-quant weights (Q4_K/Q5_K/Q6_K) into an interleaved layout that decodes about 2x faster; "
-            + "costs RAM of the weights' size (off: weights stay in the mapped file, never copied)")
-    boolean repack;
+    @Option(names = "--repack", arity = "0..1", fallbackValue = "memory", defaultValue = "auto", paramLabel = "auto|file|memory|off",
+            description = "read K-quant weights (Q4_K/Q5_K/Q6_K) through an interleaved copy that decodes about 2.5x faster: "
+                    + "file = a cache file made once in --repack-cache and then memory-mapped; memory = a copy in RAM at every load; "
+                    + "off = read in place from the model file; auto = file if the disk has room, else memory if it fits, else off "
+                    + "(default ${DEFAULT-VALUE}; --repack alone = memory)")
+    String repack;
+
+    @Option(names = "--repack-cache", paramLabel = "DIR|none",
+            description = "directory of repacked-weight cache files (default: $FLASH4J_CACHE/repack, else ~/.cache/flash4j/repack; none = no cache files)")
+    String repackCache;
 
     /** The checked {@code --threads}, or all cores. */
     int threads() {
@@ -67,7 +76,26 @@ final class RunOptions {
             default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
         };
         // a batch never holds more than the context, and a larger one would only size buffers for nothing
-        return new ModelOptions(t, type, context, Math.min(batch, context), precision, repack);
+        return new ModelOptions(t, type, context, Math.min(batch, context), precision, repackMode(), repackCacheDir());
+    }
+
+    private Repack repackMode() {
+        return switch (repack.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Repack.AUTO;
+            case "file" -> Repack.FILE;
+            case "memory", "on" -> Repack.MEMORY;
+            case "off", "none" -> Repack.OFF;
+            default -> throw new UserError("--repack must be auto, file, memory or off, got '" + repack + "'");
+        };
+    }
+
+    /** {@code --repack-cache}, else the flash4j cache directory's {@code repack} folder; null for none. */
+    private Path repackCacheDir() {
+        if (repackCache != null) return repackCache.equalsIgnoreCase("none") ? null : Path.of(repackCache);
+        String base = System.getProperty("flash4j.cache", System.getenv("FLASH4J_CACHE"));
+        if (base != null && !base.isBlank()) return Path.of(base, "repack");
+        String home = System.getProperty("user.home");
+        return home == null || home.isBlank() ? null : Path.of(home, ".cache", "flash4j", "repack");
     }
 
     /**
@@ -90,8 +118,14 @@ final class RunOptions {
         return load(toOptions(minimumContext));
     }
 
-    /** Loads {@link #model} with {@code options} (the model refuses a context it cannot hold). */
+    /**
+     * Loads {@link #model} with {@code options} (the model refuses a context it cannot hold). When
+     * the load wrote a repacked-weight cache file, says so on stderr: a file of the weights' size
+     * appeared on disk.
+     */
     Model load(ModelOptions options) throws IOException {
-        return Model.load(model, options);
+        Model m = Model.load(model, options);
+        if (m.repackKind() == RepackedWeights.Kind.FILE_MADE) System.err.println("flash4j: " + m.weightLayout());
+        return m;
     }
 }

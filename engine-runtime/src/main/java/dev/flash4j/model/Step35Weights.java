@@ -1,15 +1,17 @@
 package dev.flash4j.model;
 
 import dev.flash4j.core.WeightMatrix;
-import dev.flash4j.core.WorkerPool;
 import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.gguf.GgufTensor;
 import dev.flash4j.moe.FeedForward;
 import dev.flash4j.moe.SigmoidRouter;
 
+import java.util.function.UnaryOperator;
+
 /**
  * The weights of a {@code step35} model. Matrices stay in the memory-mapped file
- * ({@link WeightMatrix} views); only the small norm vectors and router biases are copied to floats.
+ * ({@link WeightMatrix} views, possibly with an interleaved copy made by the loader's layout
+ * function); only the small norm vectors and router biases are copied to floats.
  */
 public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatrix output, float[] ropeFactors,
                             Block[] blocks) {
@@ -26,12 +28,12 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
     public record Mtp(float[] enorm, float[] hnorm, WeightMatrix ehProj, float[] headNorm, WeightMatrix head, WeightMatrix embedding) {}
 
     public static Step35Weights load(GgufFile f, Step35Config c) {
-        return load(f, c, null);
+        return load(f, c, UnaryOperator.identity());
     }
 
-    /** With {@code repackPool} not null, every K-quant product matrix gets an interleaved copy (see {@link WeightMatrix#interleave}). */
-    public static Step35Weights load(GgufFile f, Step35Config c, WorkerPool repackPool) {
-        Loader l = new Loader(f, repackPool);
+    /** Every product matrix passes through {@code layout} (e.g. to read an interleaved copy of it). */
+    public static Step35Weights load(GgufFile f, Step35Config c, UnaryOperator<WeightMatrix> layout) {
+        Loader l = new Loader(f, layout);
         WeightMatrix embd = WeightMatrix.of(f.require("token_embd.weight"));
         WeightMatrix out = f.tensor("output.weight") != null ? l.repack(WeightMatrix.of(f.tensor("output.weight"))) : embd;
         checkShape(out, c.embedding(), c.vocab());
@@ -88,7 +90,7 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
     }
 
     /** The file plus what loading does to every product matrix. */
-    private record Loader(GgufFile file, WorkerPool repackPool) {
+    private record Loader(GgufFile file, UnaryOperator<WeightMatrix> layout) {
         GgufTensor tensor(String name) {
             return file.tensor(name);
         }
@@ -98,7 +100,7 @@ public record Step35Weights(WeightMatrix tokenEmbedding, float[] outputNorm, Wei
         }
 
         WeightMatrix repack(WeightMatrix w) {
-            return repackPool == null ? w : w.interleave(repackPool);
+            return layout.apply(w);
         }
     }
 

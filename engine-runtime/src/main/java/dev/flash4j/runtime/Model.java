@@ -28,31 +28,41 @@ public final class Model implements AutoCloseable {
     private final Step35Model model;
     private final ModelOptions options;
     private final WorkerPool pool;
+    private final RepackedWeights repacked;
     // built on first use: a model run on token ids alone never pays for them
     private Tokenizer tokenizer;
     private ChatTemplate chatTemplate;
     private int[] endOfGeneration;
 
-    private Model(GgufFile file, Step35Model model, ModelOptions options, WorkerPool pool) {
+    private Model(GgufFile file, Step35Model model, ModelOptions options, WorkerPool pool, RepackedWeights repacked) {
         this.file = file;
+        this.repacked = repacked;
         this.model = model;
         this.options = options;
         this.pool = pool;
     }
 
-    /** Maps and validates the file and builds the model; weights are not copied. */
+    /**
+     * Maps and validates the file and builds the model. K-quant matrices are read through an
+     * interleaved copy as {@link ModelOptions#repack()} says (made now, or mapped from a cache
+     * file); everything else is read in place from the mapping.
+     */
     public static Model load(Path path, ModelOptions options) throws IOException {
         GgufFile file = GgufFile.open(path);
         WorkerPool pool = new WorkerPool(options.threads());
+        RepackedWeights repacked = null;
         try {
-            Step35Model model = Step35Loader.load(file, options.repackWeights() ? pool : null);
+            Step35Model model = Step35Loader.load(file, m -> m); // validates the file before anything is copied
+            repacked = RepackedWeights.prepare(file, options, pool);
+            if (repacked.kind() != RepackedWeights.Kind.NONE) model = Step35Loader.load(file, repacked);
             int limit = model.config().contextLength();
             if (options.contextSize() > limit) {
                 throw new IllegalArgumentException("context size " + options.contextSize() + " exceeds the model's context length of " + limit
                         + " (step35.context_length); use a smaller --ctx");
             }
-            return new Model(file, model, options, pool);
-        } catch (RuntimeException | Error e) {
+            return new Model(file, model, options, pool, repacked);
+        } catch (IOException | RuntimeException | Error e) {
+            if (repacked != null) repacked.close();
             pool.close();
             file.close();
             throw e;
@@ -135,9 +145,25 @@ public final class Model implements AutoCloseable {
         return WeightAccounting.bytesPerToken(model);
     }
 
+    /** Where the K-quant weights are read from and what the copy costs, as one line ({@link RepackedWeights#describe}). */
+    public String weightLayout() {
+        return repacked.describe();
+    }
+
+    /** How the K-quant weights' interleaved copy was obtained ({@code NONE}: read in place). */
+    public RepackedWeights.Kind repackKind() {
+        return repacked.kind();
+    }
+
+    /** Bytes of the interleaved copy of the K-quant weights (0 when read in place). */
+    public long repackedBytes() {
+        return repacked.bytes();
+    }
+
     @Override
     public void close() {
         pool.close();
+        repacked.close();
         file.close();
     }
 }

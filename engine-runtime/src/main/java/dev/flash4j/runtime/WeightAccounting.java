@@ -13,13 +13,13 @@ final class WeightAccounting {
     static long bytesPerToken(Step35Model m) {
         Step35Config c = m.config();
         Step35Weights w = m.weights();
-        long n = w.output().byteSize() + w.tokenEmbedding().rowBytes();
+        long n = w.output().readBytes() + w.tokenEmbedding().rowBytes();
         for (int il = 0; il < c.layers(); il++) {
             Step35Weights.Block b = w.blocks()[il];
-            for (WeightMatrix x : new WeightMatrix[]{b.wq(), b.wk(), b.wv(), b.wGate(), b.wo()}) n += x.byteSize();
+            for (WeightMatrix x : new WeightMatrix[]{b.wq(), b.wk(), b.wv(), b.wGate(), b.wo()}) n += x.readBytes();
             if (b.dense() != null) n += ffnBytes(b.dense());
             if (b.moe() != null) {
-                n += b.moe().router().byteSize();
+                n += b.moe().router().readBytes();
                 if (b.moe().shared() != null) n += ffnBytes(b.moe().shared());
                 n += (long) c.expertsUsed() * ffnBytes(b.moe().experts()[0]);
             }
@@ -28,6 +28,6 @@ final class WeightAccounting {
     }
 
     static long ffnBytes(FeedForward f) {
-        return f.gate().byteSize() + f.up().byteSize() + f.down().byteSize();
+        return f.gate().readBytes() + f.up().readBytes() + f.down().readBytes();
     }
 }

@@ -1,0 +1,24 @@
+package dev.flash4j.runtime;
+
+/**
+ * Where the K-quant matrices (Q4_K, Q5_K, Q6_K) are read from. The interleaved layout (16 rows per
+ * group, one row per vector lane; see {@code InterleavedRows}) makes decoding about 2.5x faster
+ * than reading the file's own row layout, at the cost of a copy of those matrices (Q4_K +5%,
+ * Q5_K/Q6_K expanded to a byte per quant: +59%/+31%).
+ */
+public enum Repack {
+    /** Read the weights in place from the mapped model file; nothing is copied. */
+    OFF,
+    /** An interleaved copy in native memory (outside the Java heap), made at every load. */
+    MEMORY,
+    /**
+     * An interleaved copy in a cache file ({@link ModelOptions#repackCache()}), made once and then
+     * memory-mapped read-only like the model itself; later loads only map it.
+     */
+    FILE,
+    /**
+     * {@link #FILE} when a cache directory is set and the copy is there or the disk has room for it;
+     * otherwise {@link #MEMORY} when the copy fits in the memory available; otherwise {@link #OFF}.
+     */
+    AUTO
+}
