@@ -96,7 +96,7 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
                 if (made == null) throw new IOException("the cache file " + target + " did not read back");
                 return new RepackedWeights(made.packed, made.arena, Kind.FILE_MADE, total, target, (System.nanoTime() - t0) / 1e9, null);
             } catch (IOException | UncheckedIOException e) {
-                if (mode == Repack.FILE) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                if (mode == Repack.FILE) throw new IOException("cannot write the repacked-weight cache file in " + dir + ": " + e.getMessage(), e);
                 // AUTO: fall back to a copy in memory
                 return inMemory(plan, total, pool, mode, "cache file not written (" + e.getMessage() + ")");
             }

@@ -35,11 +35,12 @@ class CliContractTest {
     static Path dir;
 
     /** A step35 model without MTP layers, one with two, and the bad files made from them (bare: a GGUF of one key). */
-    static Path model, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, longContext, shortContext, bare, missingDir;
+    static Path model, kQuantModel, mtpModel, missing, folder, truncated, garbage, vocabOnly, noTensors, longContext, shortContext, bare, missingDir;
 
     @BeforeAll
     static void writeFiles() throws Exception {
         model = CliRun.model("step35-tiny-a-q8_0.gguf");
+        kQuantModel = CliRun.model("step35-tiny-a-q4_k_s.gguf");
         mtpModel = CliRun.model("step35-tiny-a-mtp-f16.gguf");
         missing = dir.resolve("missing.gguf");
         folder = Files.createDirectory(dir.resolve("folder.gguf"));
@@ -131,6 +132,8 @@ class CliContractTest {
             cases.add(new Case(name + " --batch 0", c.with(model, "--batch", "0")));
             cases.add(new Case(name + " --kv bogus", c.with(model, "--kv", "bogus")));
             cases.add(new Case(name + " --activations bogus", c.with(model, "--activations", "bogus")));
+            cases.add(new Case(name + " --repack bogus", c.with(model, "--repack=bogus")));
+            cases.add(new Case(name + " --repack file into a file", c.with(kQuantModel, "--repack=file", "--repack-cache", kQuantModel.resolve("cache").toString())));
         }
         cases.add(new Case("template vocab-only GGUF has no chat template", command("template").with(vocabOnly)));
         cases.add(new Case("tokenize GGUF without a vocabulary", command("tokenize").with(bare)));
