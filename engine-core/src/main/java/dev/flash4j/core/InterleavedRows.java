@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Only whole groups are held: rows beyond the last whole group are left to the row kernels.
  */
-public interface InterleavedRows {
+public interface InterleavedRows extends TiledMatMul.GroupTiles {
     int GROUP = 16;
 
     /** Number of whole groups held. */

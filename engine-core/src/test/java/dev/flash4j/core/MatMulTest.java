@@ -62,7 +62,7 @@ class MatMulTest {
     @Test
     void floatProductsMatchADoubleReferenceForEveryBatchSize() {
         Random rnd = new Random(3);
-        int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17};
+        int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17, 33, 42};
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType t : TYPES) {
                 int rows = 37, cols = 512; // two whole groups of 16 interleaved rows and 5 more
