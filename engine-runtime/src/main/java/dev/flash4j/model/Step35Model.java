@@ -123,10 +123,20 @@ public final class Step35Model {
     private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
         rmsNormRows(pool, st.x, w.attnNorm(), st.h, n, d);
-        MatMul.matmul(pool, w.wq(), st.h, n, st.q, 0, st.activations);
-        MatMul.matmul(pool, w.wk(), st.h, n, st.k, 0, st.activations);
-        MatMul.matmul(pool, w.wv(), st.h, n, st.v, 0, st.activations);
-        MatMul.matmul(pool, w.wGate(), st.h, n, st.gate, 0, st.activations);
+        if (fusable(st, n)) {
+            // one token: the four projections of the same input in one parallel loop
+            st.fused.clear();
+            st.fused.add(w.wq(), st.h, 0, st.q, 0);
+            st.fused.add(w.wk(), st.h, 0, st.k, 0);
+            st.fused.add(w.wv(), st.h, 0, st.v, 0);
+            st.fused.add(w.wGate(), st.h, 0, st.gate, 0);
+            st.fused.run(pool);
+        } else {
+            MatMul.matmul(pool, w.wq(), st.h, n, st.q, 0, st.activations);
+            MatMul.matmul(pool, w.wk(), st.h, n, st.k, 0, st.activations);
+            MatMul.matmul(pool, w.wv(), st.h, n, st.v, 0, st.activations);
+            MatMul.matmul(pool, w.wGate(), st.h, n, st.gate, 0, st.activations);
+        }
         LayerKvCache cache = st.caches[il];
         Rope rope = ropes[il];
         // tokens are independent here and each writes its own cache slot, so a prompt's tokens are spread over the pool
@@ -166,6 +176,14 @@ public final class Step35Model {
         });
     }
 
+    /**
+     * Whether a pass of {@code n} tokens runs its products fused ({@link dev.flash4j.core.MatVecBatch}):
+     * single tokens with float activations, i.e. decode steps (8-bit activations keep their own kernels).
+     */
+    private static boolean fusable(Step35State st, int n) {
+        return n == 1 && st.activations == ActivationPrecision.F32;
+    }
+
     /** {@code x += ffn(norm(x))}: dense, or routed experts plus the shared expert. */
     private void feedForward(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n) {
         int d = config.embedding();
@@ -173,13 +191,32 @@ public final class Step35Model {
         int[] all = st.tokensOfExpert;
         for (int b = 0; b < n; b++) all[b] = b;
         if (w.dense() != null) {
-            w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
+            if (fusable(st, n)) {
+                st.tokenExperts[0] = w.dense();
+                FeedForward.addAllTo(pool, st.fused, st.tokenExperts, null, 1, st.h, 0, d, st.x, 0, st.ffGate, st.ffUp, st.ffDown);
+            } else {
+                w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
+            }
             return;
         }
         Step35Weights.Moe moe = w.moe();
         int ne = config.experts(), k = moe.routing().topK();
         MatMul.matmul(pool, moe.router(), st.h, n, st.router, 0, st.activations);
         for (int b = 0; b < n; b++) moe.routing().route(st.router, b * ne, st.expertIds, st.expertWeights, b * k);
+        if (fusable(st, n)) {
+            // one token: its k experts and the shared one, gate/up products in one loop, down in another
+            int count = 0;
+            for (int j = 0; j < k; j++) {
+                st.tokenExperts[count] = moe.experts()[st.expertIds[j]];
+                st.tokenExpertWeights[count++] = st.expertWeights[j];
+            }
+            if (moe.shared() != null) {
+                st.tokenExperts[count] = moe.shared();
+                st.tokenExpertWeights[count++] = 1f;
+            }
+            FeedForward.addAllTo(pool, st.fused, st.tokenExperts, st.tokenExpertWeights, count, st.h, 0, d, st.x, 0, st.ffGate, st.ffUp, st.ffDown);
+            return;
+        }
         if (moe.shared() != null) moe.shared().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
         // group the batch by expert so each expert's weights are read once for all its tokens
         for (int e = 0; e < ne; e++) {

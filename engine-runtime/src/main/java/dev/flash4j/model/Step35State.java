@@ -3,6 +3,8 @@ package dev.flash4j.model;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.attention.LayerKvCache;
 import dev.flash4j.core.ActivationPrecision;
+import dev.flash4j.core.MatVecBatch;
+import dev.flash4j.moe.FeedForward;
 
 /**
  * Per-session state of a {@code step35} model: the KV cache of every block, the number of
@@ -24,6 +26,11 @@ public final class Step35State {
     final int[] expertIds, tokensOfExpert, expertCount;
     final float[] expertWeights, weightsOfExpert;
     final float[] cos, sin;
+    /** A single token's products fused into one parallel loop each (see {@code Step35Model}); reused every step. */
+    final MatVecBatch fused = new MatVecBatch();
+    /** A single token's selected experts and the shared one, and their weights (see {@code FeedForward.addAllTo}). */
+    final FeedForward[] tokenExperts;
+    final float[] tokenExpertWeights;
 
     Step35State(Step35Config c, KvCacheType kvType, int contextSize, int maxBatch, ActivationPrecision activations) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be positive, got " + contextSize);
@@ -59,9 +66,14 @@ public final class Step35State {
         this.gate = new float[b * maxHeads];
         this.attn = new float[b * maxHeads * c.headDim()];
         this.proj = new float[b * Math.max(d, 2 * d)];
-        this.ffGate = new float[b * ff];
-        this.ffUp = new float[b * ff];
-        this.ffDown = new float[b * d];
+        // a batch's hidden rows, or one token's selected experts and the shared one side by side
+        int tokenFfns = c.expertsUsed() + 1;
+        int ffRows = Math.max(b * ff, tokenFfns * Math.max(c.expertFf(), c.sharedFf()));
+        this.ffGate = new float[ffRows];
+        this.ffUp = new float[ffRows];
+        this.ffDown = new float[Math.max(b, tokenFfns) * d];
+        this.tokenExperts = new FeedForward[tokenFfns];
+        this.tokenExpertWeights = new float[tokenFfns];
         this.router = new float[b * Math.max(1, c.experts())];
         this.expertIds = new int[b * Math.max(1, c.expertsUsed())];
         this.expertWeights = new float[b * Math.max(1, c.expertsUsed())];

@@ -1,0 +1,68 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link MatVecBatch}: products of mixed types, with and without interleaved copies, with row counts
+ * that are not multiples of 16, inputs and outputs at offsets inside shared arrays, give what each
+ * product gives on its own through {@link MatMul#matvec}; a reused batch gives the same again.
+ */
+class MatVecBatchTest {
+    private static WeightMatrix random(Arena arena, GgmlType t, int rows, int cols, Random rnd, boolean interleave) {
+        long rowBytes = t.rowBytes(cols);
+        MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+        float[] src = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) src[i] = (float) rnd.nextGaussian();
+            Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
+        }
+        WeightMatrix w = new WeightMatrix(t + "x" + rows, BlockFormats.of(t), seg, rows, cols, rowBytes);
+        return interleave ? w.interleave() : w;
+    }
+
+    @Test
+    void fusedProductsEqualSeparateOnes() {
+        Random rnd = new Random(7);
+        int cols = 512;
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(3)) {
+            WeightMatrix[] ws = {
+                    random(arena, GgmlType.Q4_K, 37, cols, rnd, true),
+                    random(arena, GgmlType.Q6_K, 64, cols, rnd, true),
+                    random(arena, GgmlType.Q5_K, 5, cols, rnd, true), // fewer rows than a group: no interleaved copy
+                    random(arena, GgmlType.Q8_0, 41, cols, rnd, false),
+                    random(arena, GgmlType.Q4_K, 48, cols, rnd, false),
+                    random(arena, GgmlType.F32, 3, cols, rnd, false),
+            };
+            float[] x = new float[3 * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            int[] xOff = {0, cols, 2 * cols, cols, 0, 2 * cols};
+            int[] outOff = new int[ws.length];
+            int total = 7; // outputs start at an offset
+            for (int i = 0; i < ws.length; i++) {
+                outOff[i] = total;
+                total += ws[i].rows() + 3;
+            }
+            float[] want = new float[total];
+            for (int i = 0; i < ws.length; i++) {
+                float[] one = new float[ws[i].rows()], xi = java.util.Arrays.copyOfRange(x, xOff[i], xOff[i] + cols);
+                MatMul.matvec(pool, ws[i], xi, one);
+                System.arraycopy(one, 0, want, outOff[i], one.length);
+            }
+            MatVecBatch batch = new MatVecBatch();
+            for (int round = 0; round < 2; round++) {
+                float[] got = new float[total];
+                batch.clear();
+                for (int i = 0; i < ws.length; i++) batch.add(ws[i], x, xOff[i], got, outOff[i]);
+                batch.run(pool);
+                for (int i = 0; i < total; i++) assertEquals(want[i], got[i], 1e-4f * (1 + Math.abs(want[i])), "round " + round + " output " + i);
+            }
+        }
+    }
+}
