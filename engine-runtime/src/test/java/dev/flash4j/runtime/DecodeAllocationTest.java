@@ -1,6 +1,7 @@
 package dev.flash4j.runtime;
 
 import dev.flash4j.attention.KvCacheType;
+import dev.flash4j.core.ActivationPrecision;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class DecodeAllocationTest {
     static final Path TESTDATA = Path.of(System.getProperty("flash4j.testdata", "../testdata"), "models");
     static final long BOUND_PER_TOKEN = 16 * 1024;
+    static final String MODEL = "step35-tiny-a-q4_k_s.gguf";
     static final int[] PROMPT = {1, 334, 973, 157, 407, 669, 52, 77};
     static final int WARM_UP = 400, MEASURED = 240, WINDOW = 40;
 
@@ -51,29 +53,46 @@ class DecodeAllocationTest {
     @Test
     void plainDecodeAllocatesLittlePerToken() throws Exception {
         SamplingOptions sampling = new SamplingOptions(0.8f, 0, 0.9f, 0f, 1.1f, 0f, 0f, 64, Map.of(5, 1f), 42);
-        double greedy = perToken("greedy", "step35-tiny-a-q4_k_s.gguf", plain(SamplingOptions.greedy()));
-        double sampled = perToken("sampled", "step35-tiny-a-q4_k_s.gguf", plain(sampling));
+        double greedy = perToken("greedy", MODEL, options(), plain(SamplingOptions.greedy()));
+        double sampled = perToken("sampled", MODEL, options(), plain(sampling));
         assertTrue(greedy < BOUND_PER_TOKEN, "greedy decoding allocates " + greedy + " bytes per token");
         assertTrue(sampled < greedy + 256, "sampling adds " + (sampled - greedy) + " bytes per token to greedy decoding");
+    }
+
+    /** 8-bit activations: the row kernels' Q8 path and the per-thread activation buffer. */
+    @Test
+    void q8ActivationsAllocateLittlePerToken() throws Exception {
+        double q8 = perToken("q8 activations", MODEL, options().withActivations(ActivationPrecision.Q8), plain(SamplingOptions.greedy()));
+        assertTrue(q8 < BOUND_PER_TOKEN, "decoding with 8-bit activations allocates " + q8 + " bytes per token");
+    }
+
+    /** Repacked (interleaved) weights, the {@code --repack} path, with float and with 8-bit activations. */
+    @Test
+    void repackedWeightsAllocateLittlePerToken() throws Exception {
+        ModelOptions repacked = options().withRepackWeights(true);
+        double f32 = perToken("repacked", MODEL, repacked, plain(SamplingOptions.greedy()));
+        double q8 = perToken("repacked, q8 activations", MODEL, repacked.withActivations(ActivationPrecision.Q8), plain(SamplingOptions.greedy()));
+        assertTrue(f32 < BOUND_PER_TOKEN, "decoding repacked weights allocates " + f32 + " bytes per token");
+        assertTrue(q8 < BOUND_PER_TOKEN, "decoding repacked weights with 8-bit activations allocates " + q8 + " bytes per token");
     }
 
     private static Generation plain(SamplingOptions sampling) {
         return (session, tokens, onToken) -> assertEquals(tokens, session.generate(PROMPT, tokens, sampling, null, onToken).tokens().length);
     }
 
-    private static Model load(String name) throws Exception {
-        return Model.load(TESTDATA.resolve(name), ModelOptions.defaults().withThreads(2).withKvCacheType(KvCacheType.F16)
-                .withContextSize(PROMPT.length + WARM_UP + 8));
+    /** Two threads, as in real use (see the class comment), and a context that holds the warm-up. */
+    private static ModelOptions options() {
+        return ModelOptions.defaults().withThreads(2).withKvCacheType(KvCacheType.F16).withContextSize(PROMPT.length + WARM_UP + 8);
     }
 
-    private static double perToken(String what, String modelFile, Generation generation) throws Exception {
+    private static double perToken(String what, String modelFile, ModelOptions options, Generation generation) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot measure per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
         long tid = Thread.currentThread().threadId();
         long[] allocatedAt = new long[MEASURED];
         int[] count = {0};
-        try (Model model = load(modelFile); Session session = model.newSession()) {
+        try (Model model = Model.load(TESTDATA.resolve(modelFile), options); Session session = model.newSession()) {
             for (int i = 0; i < 2; i++) {
                 generation.run(session, WARM_UP / 2, id -> true);
                 session.reset();
