@@ -62,12 +62,54 @@ public final class AttentionKernel {
         return s;
     }
 
+    /**
+     * The calling thread's loop body, reused across calls: a lambda capturing the call's arguments
+     * would be a new object per call (the pool keeps it in a field, so it escapes). The pool runs
+     * one loop at a time and the caller waits for it, so one object per calling thread suffices.
+     */
+    private static final ThreadLocal<AttendLoop> LOOP = ThreadLocal.withInitial(AttendLoop::new);
+
     public static void attend(WorkerPool pool, LayerKvCache cache, float[] q, int qStride, int batch, int pos0,
                               int heads, int kvHeads, int headDim, int window, float[] out) {
-        int group = heads / kvHeads;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
         int blocks = (batch + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        pool.parallelFor(kvHeads * blocks, 1, (start, end) -> {
+        AttendLoop loop = LOOP.get().set(cache, q, qStride, batch, pos0, heads, kvHeads, headDim, window, out);
+        try {
+            pool.parallelFor(kvHeads * blocks, 1, loop);
+        } finally {
+            loop.clear(); // keeps no cache or arrays reachable after the call
+        }
+    }
+
+    /** Tasks {@code [start, end)}: task {@code g + kvHeads*block} is KV head {@code g} for query block {@code block}. */
+    private static final class AttendLoop implements WorkerPool.RangeTask {
+        private LayerKvCache cache;
+        private float[] q, out;
+        private int qStride, batch, pos0, kvHeads, headDim, window, group;
+        private float scale;
+
+        AttendLoop set(LayerKvCache cache, float[] q, int qStride, int batch, int pos0,
+                       int heads, int kvHeads, int headDim, int window, float[] out) {
+            this.cache = cache;
+            this.q = q;
+            this.qStride = qStride;
+            this.batch = batch;
+            this.pos0 = pos0;
+            this.kvHeads = kvHeads;
+            this.headDim = headDim;
+            this.window = window;
+            this.out = out;
+            this.group = heads / kvHeads;
+            this.scale = (float) (1.0 / Math.sqrt(headDim));
+            return this;
+        }
+
+        void clear() {
+            cache = null;
+            q = out = null;
+        }
+
+        @Override
+        public void run(int start, int end) {
             Scratch sc = scratch(headDim, QUERY_BLOCK * group);
             float[] max = sc.max;
             double[] sum = sc.sum;
@@ -106,7 +148,7 @@ public final class AttentionKernel {
                     }
                 }
             }
-        });
+        }
     }
 
     /** One query row {@code q[o ..]} against tile positions {@code [t0, t1)}: online-softmax update of {@code out[o ..]}. */

@@ -1,6 +1,7 @@
 package dev.flash4j.bench;
 
 import dev.flash4j.attention.KvCacheType;
+import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.SamplingOptions;
@@ -18,22 +19,30 @@ import java.nio.file.Path;
  * little that dies (issue 6: "heap flat over 10,000 tokens"). See {@code docs/performance-memory.md}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp ... dev.flash4j.bench.HeapSoak MODEL.gguf
- *     [--tokens 10000] [--every 1000] [--threads N] [--draft LEVELS]</pre>
+ *     [--tokens 10000] [--every 1000] [--threads N] [--draft LEVELS] [--repack] [--q8]</pre>
  *
  * With {@code --draft} the generation runs through {@link SpeculativeDecoder} (the model needs MTP
- * layers). The context is sized to the prompt plus the tokens.
+ * layers). {@code --repack} interleaves the weights as the CLI's {@code --repack} does, {@code --q8}
+ * quantizes activations to 8 bits. The context is sized to the prompt plus the tokens.
  */
 public final class HeapSoak {
     private HeapSoak() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: HeapSoak MODEL.gguf [--tokens 10000] [--every 1000] [--threads N] [--draft LEVELS]");
+            System.err.println("usage: HeapSoak MODEL.gguf [--tokens 10000] [--every 1000] [--threads N] [--draft LEVELS] [--repack] [--q8]");
             System.exit(2);
         }
         Path path = Path.of(args[0]);
         int tokens = 10_000, every = 1_000, threads = Math.min(2, Runtime.getRuntime().availableProcessors()), draft = 0;
+        boolean repack = false, q8 = false;
         for (int i = 1; i < args.length; i += 2) {
+            if (args[i].equals("--repack") || args[i].equals("--q8")) { // flags: no value
+                if (args[i].equals("--repack")) repack = true;
+                else q8 = true;
+                i--;
+                continue;
+            }
             if (i + 1 >= args.length) fail("missing value for " + args[i]);
             int v = 0;
             try {
@@ -55,10 +64,12 @@ public final class HeapSoak {
         threadBean.setThreadAllocatedMemoryEnabled(true);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ModelOptions options = ModelOptions.defaults().withThreads(threads).withKvCacheType(KvCacheType.F16)
-                .withContextSize(prompt.length + tokens + 16);
+                .withContextSize(prompt.length + tokens + 16).withRepackWeights(repack)
+                .withActivations(q8 ? ActivationPrecision.Q8 : ActivationPrecision.F32);
         try (Model model = Model.load(path, options); Session session = model.newSession()) {
             Report report = new Report(threadBean, memory, every);
-            System.out.printf("%s: %d tokens, %d threads%s%n", path.getFileName(), tokens, threads, draft > 0 ? ", draft " + draft : "");
+            System.out.printf("%s: %d tokens, %d threads%s%s%s%n", path.getFileName(), tokens, threads, draft > 0 ? ", draft " + draft : "",
+                    repack ? ", repacked" : "", q8 ? ", q8 activations" : "");
             System.out.printf("%8s %14s %16s %10s%n", "tokens", "heap used MB", "alloc B/token", "tok/s");
             report.start();
             Session.Result r;

@@ -116,27 +116,27 @@ final class InterleavedQ5K implements InterleavedRows {
         }
     }
 
-    /** One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}; takes and returns no vectors (see {@link InterleavedQ4K}'s blockDot). */
+    /**
+     * One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}. Takes and returns no vectors,
+     * and calls no helper that returns one (see {@link InterleavedQ6K}'s blockDot).
+     */
     private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
-            FloatVector sub = subBlockDot(bo + QS + 16L * 32 * s + h, x, xo + 32 * s);
-            sum = sub.fma(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)), sum);
+            // sub-block s: 32 columns, quants of column j at q + 16*j
+            long q = bo + QS + 16L * 32 * s + h;
+            int xs = xo + 32 * s;
+            FloatVector s0 = Wide.zero(), s1 = s0;
+            for (int j = 0; j < 32; j += 2) {
+                s0 = Wide.toFloat(Wide.u8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xs + j]), s0);
+                s1 = Wide.toFloat(Wide.u8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xs + j + 1]), s1);
+            }
+            sum = s0.add(s1).fma(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)), sum);
             mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, sums[so + s]), mins);
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
         sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
-    }
-
-    /** Sum over the 32 columns of a sub-block of quant * activation, lanes [h, h+L); column j's quants at q + 16*j. */
-    private FloatVector subBlockDot(long q, float[] x, int xo) {
-        FloatVector s0 = Wide.zero(), s1 = s0;
-        for (int j = 0; j < 32; j += 2) {
-            s0 = Wide.toFloat(Wide.u8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xo + j]), s0);
-            s1 = Wide.toFloat(Wide.u8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xo + j + 1]), s1);
-        }
-        return s0.add(s1);
     }
 
     @Override

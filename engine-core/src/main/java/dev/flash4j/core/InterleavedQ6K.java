@@ -115,24 +115,25 @@ final class InterleavedQ6K implements InterleavedRows {
         }
     }
 
-    /** One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}; takes and returns no vectors (see {@link InterleavedQ4K}'s blockDot). */
+    /**
+     * One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}. Takes and returns no vectors,
+     * and calls no helper that returns one: a vector crossing a call C2 does not inline is boxed,
+     * and a small helper is not always inlined (e.g. when it was compiled on its own first).
+     */
     private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int t = 0; t < 16; t++) {
-            FloatVector sub = groupDot(bo + QS + 16L * 16 * t + h, x, xo + 16 * t);
-            sum = sub.fma(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)), sum);
+            // scale group t: 16 columns, quants of column j at q + 16*j
+            long q = bo + QS + 16L * 16 * t + h;
+            int xt = xo + 16 * t;
+            FloatVector s0 = Wide.zero(), s1 = s0;
+            for (int j = 0; j < 16; j += 2) {
+                s0 = Wide.toFloat(Wide.s8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xt + j]), s0);
+                s1 = Wide.toFloat(Wide.s8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xt + j + 1]), s1);
+            }
+            sum = s0.add(s1).fma(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)), sum);
         }
         sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
-    }
-
-    /** Sum over 16 columns of quant * activation, lanes [h, h+L); quants of column j at q + 16*j. */
-    private FloatVector groupDot(long q, float[] x, int xo) {
-        FloatVector s0 = Wide.zero(), s1 = s0;
-        for (int j = 0; j < 16; j += 2) {
-            s0 = Wide.toFloat(Wide.s8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xo + j]), s0);
-            s1 = Wide.toFloat(Wide.s8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xo + j + 1]), s1);
-        }
-        return s0.add(s1);
     }
 
     @Override

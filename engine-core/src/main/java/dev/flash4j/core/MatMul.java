@@ -16,8 +16,8 @@ public final class MatMul {
     /** From this many tokens on, rows are dequantized once and multiplied as floats ({@link TiledMatMul}). */
     static final int TILED_MIN_BATCH = 8;
 
-    /** The calling thread's reusable 8-bit activation buffer (grown on demand, no state between calls). */
-    private static final ThreadLocal<Q8Activations[]> Q8_BUFFER = ThreadLocal.withInitial(() -> new Q8Activations[1]);
+    /** The calling thread's reusable loop bodies and scratch arrays (see {@link Loops}). */
+    private static final ThreadLocal<Loops> LOOPS = ThreadLocal.withInitial(Loops::new);
 
     private MatMul() {}
 
@@ -39,33 +39,23 @@ public final class MatMul {
     /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, activations as {@code p} says. */
     public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
+        Loops loops = LOOPS.get();
+        int[] xOffs = loops.xOffsets(batch);
+        for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
         if (batch >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
-            int[] xOffs = new int[batch];
-            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
-            tiled(pool, w, x, xOffs, out, outOff, rows);
+            tiled(pool, loops, w, x, xOffs, batch, out, outOff, rows);
             return;
         }
         if (w.interleaved() != null) {
-            int[] xOffs = new int[batch];
-            for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
-            interleaved(pool, w, x, xOffs, out, outOff, rows, p);
+            interleaved(pool, loops, w, x, xOffs, batch, out, outOff, rows, p);
             return;
         }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
-            Q8Activations a = q8Buffer(batch * cols).quantize(x, 0, batch * cols);
-            pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    long off = r * w.rowBytes();
-                    for (int b = 0; b < batch; b++) out[outOff + b * rows + r] = f.dotQ8(w.data(), off, a, b * cols, cols);
-                }
-            });
+            Q8Activations a = loops.q8(batch * cols).quantize(x, 0, batch * cols);
+            run(pool, rows, ROW_GRAIN, loops.q8Rows.set(w, f, a, batch, out, outOff, rows));
             return;
         }
-        pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                for (int b = 0; b < batch; b++) out[outOff + b * rows + r] = w.dotRow(r, x, b * cols);
-            }
-        });
+        run(pool, rows, ROW_GRAIN, loops.floatRows.set(w, x, xOffs, batch, out, outOff, rows));
     }
 
     /** Like {@link #matmul} on a caller-chosen subset of the batch: tokens {@code x[sel[i]]} into {@code out[i]}. */
@@ -76,34 +66,24 @@ public final class MatMul {
     /** {@link #matmulRows} with activations as {@code p} says. */
     public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
+        Loops loops = LOOPS.get();
+        int[] xOffs = loops.xOffsets(count);
+        for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
         if (count >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
-            int[] xOffs = new int[count];
-            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
-            tiled(pool, w, x, xOffs, out, 0, outStride);
+            tiled(pool, loops, w, x, xOffs, count, out, 0, outStride);
             return;
         }
         if (w.interleaved() != null) {
-            int[] xOffs = new int[count];
-            for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
-            interleaved(pool, w, x, xOffs, out, 0, outStride, p);
+            interleaved(pool, loops, w, x, xOffs, count, out, 0, outStride, p);
             return;
         }
         if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
-            Q8Activations a = q8Buffer(count * cols);
+            Q8Activations a = loops.q8(count * cols);
             a.quantizeRows(x, xStride, sel, count, cols);
-            pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    long off = r * w.rowBytes();
-                    for (int i = 0; i < count; i++) out[i * outStride + r] = f.dotQ8(w.data(), off, a, i * cols, cols);
-                }
-            });
+            run(pool, rows, ROW_GRAIN, loops.q8Rows.set(w, f, a, count, out, 0, outStride));
             return;
         }
-        pool.parallelFor(rows, ROW_GRAIN, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                for (int i = 0; i < count; i++) out[i * outStride + r] = w.dotRow(r, x, sel[i] * xStride);
-            }
-        });
+        run(pool, rows, ROW_GRAIN, loops.floatRows.set(w, x, xOffs, count, out, 0, outStride));
     }
 
     /**
@@ -111,37 +91,228 @@ public final class MatMul {
      * {@link TiledMatMul}). Interleaved matrices go by groups of 16 rows (the index after the last
      * group stands for the rows after the whole groups); others by row tiles.
      */
-    private static void tiled(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride) {
+    private static void tiled(WorkerPool pool, Loops loops, WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
         InterleavedRows iw = w.interleaved();
-        if (iw != null) {
-            int groups = iw.groups();
-            pool.parallelFor(groups + 1, 1, (start, end) -> {
-                TiledMatMul.groups(iw, w.cols(), x, xOffs, xOffs.length, out, outOff, outStride, start, Math.min(end, groups));
-                if (end > groups) TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
-            });
-            return;
-        }
-        pool.parallelFor(w.rows(), TiledMatMul.TILE_ROWS, (start, end) ->
-                TiledMatMul.rows(w, x, xOffs, xOffs.length, out, outOff, outStride, start, end));
+        TiledLoop loop = loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride);
+        if (iw != null) run(pool, iw.groups() + 1, 1, loop);
+        else run(pool, w.rows(), TiledMatMul.TILE_ROWS, loop);
     }
 
     /**
      * Small batches on an interleaved matrix: whole groups of 16 rows through the interleaved
      * kernels, the rows after the last whole group through the row kernels.
      */
-    private static void interleaved(WorkerPool pool, WeightMatrix w, float[] x, int[] xOffs, float[] out, int outOff, int outStride, ActivationPrecision p) {
+    private static void interleaved(WorkerPool pool, Loops loops, WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, ActivationPrecision p) {
         InterleavedRows iw = w.interleaved();
-        int cols = w.cols(), tokens = xOffs.length, groups = iw.groups(), g = InterleavedRows.GROUP;
-        Q8Activations a = null;
+        int cols = w.cols(), groups = iw.groups();
+        Q8Activations q8 = null;
         if (p == ActivationPrecision.Q8 && iw.supportsQ8()) {
-            a = q8Buffer(tokens * cols);
-            a.quantizeRows(x, 1, xOffs, tokens, cols);
-            a.repeat16();
+            q8 = loops.q8(tokens * cols);
+            q8.quantizeRows(x, 1, xOffs, tokens, cols);
+            q8.repeat16();
         }
-        Q8Activations q8 = a;
-        float[] sums = q8 == null ? new float[tokens * (cols / 32)] : null;
+        float[] sums = q8 == null ? loops.sums(tokens * (cols / 32)) : null;
         if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
-        pool.parallelFor(groups + 1, 1, (start, end) -> {
+        run(pool, groups + 1, 1, loops.interleaved.set(w, x, xOffs, tokens, out, outOff, outStride, q8, sums));
+    }
+
+    /** Runs {@code loop} over {@code [0, n)} on the pool, then drops its references (see {@link Loops}). */
+    private static void run(WorkerPool pool, int n, int grain, Loop loop) {
+        try {
+            pool.parallelFor(n, grain, loop);
+        } finally {
+            loop.clear();
+        }
+    }
+
+    /**
+     * The calling thread's loop bodies, one reusable object per kind of parallel loop, and the
+     * scratch arrays a product prepares before its loop (token offsets, block sums, 8-bit
+     * activations), grown on demand and never shrunk.
+     *
+     * <p>Why objects and not lambdas: a lambda that captures a call's arguments is a new object per
+     * call, and the pool stores it in a field for its workers, so it always escapes: 40 bytes per
+     * product, some 80 products per decoded token. The pool runs one loop at a time and the caller
+     * waits for its end, so one object per loop kind per calling thread is enough: its fields are
+     * set before the loop (workers see them through the pool's volatile publication of the loop)
+     * and cleared after, so a finished call keeps no arrays or weights reachable. Per thread, not
+     * static: sessions on different threads never share one.
+     */
+    private static final class Loops {
+        final FloatRowsLoop floatRows = new FloatRowsLoop();
+        final Q8RowsLoop q8Rows = new Q8RowsLoop();
+        final TiledLoop tiled = new TiledLoop();
+        final InterleavedLoop interleaved = new InterleavedLoop();
+        private int[] xOffsets = new int[0];
+        private float[] sums = new float[0];
+        private Q8Activations q8;
+
+        /** Room for the input offsets of {@code tokens} tokens. */
+        int[] xOffsets(int tokens) {
+            if (xOffsets.length < tokens) xOffsets = new int[tokens];
+            return xOffsets;
+        }
+
+        /** Room for {@code n} block sums ({@link InterleavedRows#sums32}). */
+        float[] sums(int n) {
+            if (sums.length < n) sums = new float[n];
+            return sums;
+        }
+
+        /** An 8-bit activation buffer for at least {@code values} values. */
+        Q8Activations q8(int values) {
+            if (q8 == null || q8.capacity() < values) q8 = new Q8Activations(values);
+            return q8;
+        }
+    }
+
+    /** A reusable loop body: {@link #clear} drops the references the last call set. */
+    private abstract static sealed class Loop implements WorkerPool.RangeTask permits FloatRowsLoop, Q8RowsLoop, TiledLoop, InterleavedLoop {
+        abstract void clear();
+    }
+
+    /** Output rows {@code [start, end)} of {@code out[outOff + t*outStride + r] = dot(row r, x[xOffs[t] ..])}, row kernels. */
+    private static final class FloatRowsLoop extends Loop {
+        private WeightMatrix w;
+        private float[] x, out;
+        private int[] xOffs;
+        private int tokens, outOff, outStride;
+
+        FloatRowsLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
+            this.w = w;
+            this.x = x;
+            this.xOffs = xOffs;
+            this.tokens = tokens;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            for (int r = start; r < end; r++) {
+                for (int t = 0; t < tokens; t++) out[outOff + t * outStride + r] = w.dotRow(r, x, xOffs[t]);
+            }
+        }
+
+        @Override
+        void clear() {
+            w = null;
+            x = out = null;
+            xOffs = null;
+        }
+    }
+
+    /** As {@link FloatRowsLoop} with 8-bit activations: token {@code t} is {@code a[t*cols ..]}. */
+    private static final class Q8RowsLoop extends Loop {
+        private WeightMatrix w;
+        private Q8DotFormat f;
+        private Q8Activations a;
+        private float[] out;
+        private int tokens, outOff, outStride;
+
+        Q8RowsLoop set(WeightMatrix w, Q8DotFormat f, Q8Activations a, int tokens, float[] out, int outOff, int outStride) {
+            this.w = w;
+            this.f = f;
+            this.a = a;
+            this.tokens = tokens;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            int cols = w.cols();
+            for (int r = start; r < end; r++) {
+                long off = r * w.rowBytes();
+                for (int t = 0; t < tokens; t++) out[outOff + t * outStride + r] = f.dotQ8(w.data(), off, a, t * cols, cols);
+            }
+        }
+
+        @Override
+        void clear() {
+            w = null;
+            f = null;
+            a = null;
+            out = null;
+        }
+    }
+
+    /**
+     * {@link TiledMatMul} over index range {@code [start, end)}: groups of an interleaved matrix
+     * (the index after the last group stands for the rows after the whole groups), or row tiles.
+     */
+    private static final class TiledLoop extends Loop {
+        private WeightMatrix w;
+        private float[] x, out;
+        private int[] xOffs;
+        private int tokens, outOff, outStride;
+
+        TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
+            this.w = w;
+            this.x = x;
+            this.xOffs = xOffs;
+            this.tokens = tokens;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            InterleavedRows iw = w.interleaved();
+            if (iw == null) {
+                TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, start, end);
+                return;
+            }
+            int groups = iw.groups();
+            TiledMatMul.groups(iw, w.cols(), x, xOffs, tokens, out, outOff, outStride, start, Math.min(end, groups));
+            if (end > groups) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
+        }
+
+        @Override
+        void clear() {
+            w = null;
+            x = out = null;
+            xOffs = null;
+        }
+    }
+
+    /**
+     * Groups {@code [start, end)} of an interleaved matrix for a small batch (the index after the
+     * last group stands for the rows after the whole groups); 8-bit activations when {@code q8} is
+     * set, else floats with their block sums.
+     */
+    private static final class InterleavedLoop extends Loop {
+        private WeightMatrix w;
+        private InterleavedRows iw;
+        private float[] x, out, sums;
+        private int[] xOffs;
+        private int tokens, outOff, outStride;
+        private Q8Activations q8;
+
+        InterleavedLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride,
+                            Q8Activations q8, float[] sums) {
+            this.w = w;
+            this.iw = w.interleaved();
+            this.x = x;
+            this.xOffs = xOffs;
+            this.tokens = tokens;
+            this.out = out;
+            this.outOff = outOff;
+            this.outStride = outStride;
+            this.q8 = q8;
+            this.sums = sums;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            int cols = w.cols(), groups = iw.groups(), g = InterleavedRows.GROUP;
             int gEnd = Math.min(end, groups);
             // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
             for (int gi = start; gi < gEnd; gi++) {
@@ -161,12 +332,15 @@ public final class MatMul {
                     }
                 }
             }
-        });
-    }
+        }
 
-    private static Q8Activations q8Buffer(int values) {
-        Q8Activations[] slot = Q8_BUFFER.get();
-        if (slot[0] == null || slot[0].capacity() < values) slot[0] = new Q8Activations(values);
-        return slot[0];
+        @Override
+        void clear() {
+            w = null;
+            iw = null;
+            x = out = sums = null;
+            xOffs = null;
+            q8 = null;
+        }
     }
 }

@@ -122,7 +122,7 @@ public final class Step35Model {
     /** {@code x += Wo(gate * attention(norm(x)))} for block {@code il}. */
     private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
-        rmsNormRows(pool, st.x, w.attnNorm(), st.h, n, d);
+        rmsNormRows(pool, st, st.x, w.attnNorm(), st.h, n, d);
         if (fusable(st, n)) {
             // one token: the four projections of the same input in one parallel loop
             st.fused.clear();
@@ -138,42 +138,22 @@ public final class Step35Model {
             MatMul.matmul(pool, w.wGate(), st.h, n, st.gate, 0, st.activations);
         }
         LayerKvCache cache = st.caches[il];
-        Rope rope = ropes[il];
-        // tokens are independent here and each writes its own cache slot, so a prompt's tokens are spread over the pool
-        pool.parallelFor(n, TOKEN_GRAIN, (start, end) -> {
-            // the chunk that starts at token 0 runs on one thread only: it may use the state's buffers (no allocation in decode)
-            float[] cos = start == 0 ? st.cos : new float[st.cos.length], sin = start == 0 ? st.sin : new float[st.sin.length];
-            for (int b = start; b < end; b++) {
-                for (int j = 0; j < nh; j++) VectorOps.rmsNorm(st.q, (b * nh + j) * hd, w.qNorm(), config.rmsEps(), st.q, (b * nh + j) * hd, hd);
-                for (int j = 0; j < nkv; j++) VectorOps.rmsNorm(st.k, (b * nkv + j) * hd, w.kNorm(), config.rmsEps(), st.k, (b * nkv + j) * hd, hd);
-                rope.angles(index0 + b + ropeShift, cos, sin);
-                rope.apply(st.q, b * nh * hd, nh, hd, cos, sin);
-                rope.apply(st.k, b * nkv * hd, nkv, hd, cos, sin);
-                cache.store(index0 + b, st.k, b * nkv * hd, st.v, b * nkv * hd);
-            }
-        });
+        pool.parallelFor(n, TOKEN_GRAIN, st.loops.qkNormRopeStore.set(st, w.qNorm(), w.kNorm(), config.rmsEps(), ropes[il], cache,
+                nh, nkv, hd, index0, ropeShift));
         AttentionKernel.attend(pool, cache, st.q, nh * hd, n, index0, nh, nkv, hd, config.windowOf(il), st.attn);
         MatMul.matmul(pool, w.wo(), gateAttention(pool, st, n, nh, hd), n, st.proj, 0, st.activations);
-        pool.parallelFor(n, TOKEN_GRAIN, (start, end) -> {
-            for (int b = start; b < end; b++) VectorOps.add(st.x, b * d, st.proj, b * d, d);
-        });
+        pool.parallelFor(n, TOKEN_GRAIN, st.loops.addRows.set(st.x, st.proj, d));
     }
 
     /** Scales each head's attention output by the sigmoid of its gate; returns the gated buffer. */
     private static float[] gateAttention(WorkerPool pool, Step35State st, int n, int nh, int hd) {
-        pool.parallelFor(n, TOKEN_GRAIN, (start, end) -> {
-            for (int b = start; b < end; b++) {
-                for (int j = 0; j < nh; j++) VectorOps.scale(st.attn, (b * nh + j) * hd, hd, VectorOps.sigmoid(st.gate[b * nh + j]));
-            }
-        });
+        pool.parallelFor(n, TOKEN_GRAIN, st.loops.gateHeads.set(st, nh, hd));
         return st.attn;
     }
 
     /** {@code dst row b = rmsNorm(src row b) * weight} for rows {@code [0, n)} of {@code d} values, spread over the pool. */
-    private void rmsNormRows(WorkerPool pool, float[] src, float[] weight, float[] dst, int n, int d) {
-        pool.parallelFor(n, TOKEN_GRAIN, (start, end) -> {
-            for (int b = start; b < end; b++) VectorOps.rmsNorm(src, b * d, weight, config.rmsEps(), dst, b * d, d);
-        });
+    private void rmsNormRows(WorkerPool pool, Step35State st, float[] src, float[] weight, float[] dst, int n, int d) {
+        pool.parallelFor(n, TOKEN_GRAIN, st.loops.rmsNormRows.set(src, weight, config.rmsEps(), dst, d));
     }
 
     /**
@@ -187,7 +167,7 @@ public final class Step35Model {
     /** {@code x += ffn(norm(x))}: dense, or routed experts plus the shared expert. */
     private void feedForward(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n) {
         int d = config.embedding();
-        rmsNormRows(pool, st.x, w.ffnNorm(), st.h, n, d);
+        rmsNormRows(pool, st, st.x, w.ffnNorm(), st.h, n, d);
         int[] all = st.tokensOfExpert;
         for (int b = 0; b < n; b++) all[b] = b;
         if (w.dense() != null) {
@@ -245,7 +225,7 @@ public final class Step35Model {
                         float[] logits, float[] hidden, int start) {
         int d = config.embedding();
         if (allLogits || hidden != null) {
-            rmsNormRows(pool, st.x, norm, st.h, n, d);
+            rmsNormRows(pool, st, st.x, norm, st.h, n, d);
             if (hidden != null) System.arraycopy(st.h, 0, hidden, start * d, n * d);
             if (allLogits) {
                 MatMul.matmul(pool, head, st.h, n, logits, start * config.vocab(), st.activations);

@@ -31,6 +31,8 @@ public final class Step35State {
     /** A single token's selected experts and the shared one, and their weights (see {@code FeedForward.addAllTo}). */
     final FeedForward[] tokenExperts;
     final float[] tokenExpertWeights;
+    /** The forward pass's per-token loop bodies, reused by every call on this state. */
+    final Step35Loops loops = new Step35Loops();
 
     Step35State(Step35Config c, KvCacheType kvType, int contextSize, int maxBatch, ActivationPrecision activations) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be positive, got " + contextSize);

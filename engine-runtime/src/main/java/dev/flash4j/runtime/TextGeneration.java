@@ -48,6 +48,7 @@ final class TextGeneration {
         long t0 = System.nanoTime();
         session.prefill(feed, logits);
         long t1 = System.nanoTime();
+        int[] one = new int[1];
         while (produced < max) {
             if (cancel != null && cancel.isCancelled()) {
                 reason = Session.StopReason.CANCELLED;
@@ -78,7 +79,8 @@ final class TextGeneration {
                 reason = Session.StopReason.CONTEXT_FULL;
                 break;
             }
-            session.prefill(new int[]{next}, logits);
+            one[0] = next;
+            session.prefill(one, logits);
         }
         if (!stops.stopped()) {
             // the decoder may hold the start of a character, the filter a possible stop-string prefix
