@@ -20,9 +20,15 @@ final class F16Format implements BlockFormat {
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(Vec.F), a1 = FloatVector.zero(Vec.F);
         int i = 0;
+        // The activations load through FloatVector.fromArray, not the one-line helper Vec.x: the two
+        // inlined halves8 conversions bring this method close to C2's node budget, and once other
+        // kernels have widened the shared vector-API profiles (a JVM that ran other formats first)
+        // C2 stops inlining our small helpers past NodeCountInliningCutoff (the JDK's @ForceInline
+        // methods are deferred, not dropped). A helper left out of line returns a boxed vector and
+        // the loop then allocates on every step: measured 10 MB per token and 3x slower.
         for (; i + 16 <= n; i += 16) {
-            a0 = Vec.halves8(src, off + 2L * i).fma(Vec.x(x, xOff + i), a0);
-            a1 = Vec.halves8(src, off + 2L * i + 16).fma(Vec.x(x, xOff + i + 8), a1);
+            a0 = Vec.halves8(src, off + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+            a1 = Vec.halves8(src, off + 2L * i + 16).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
         }
         float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) sum += Le.f16(src, off + 2L * i) * x[xOff + i];

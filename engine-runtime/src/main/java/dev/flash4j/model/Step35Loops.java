@@ -74,9 +74,9 @@ final class Step35Loops {
 
         @Override
         public void run(int start, int end) {
-            // the chunk that starts at token 0 runs on one thread only: it may use the state's buffers
-            // (so decoding allocates nothing); other chunks exist only for prompts of several tokens
-            float[] cos = start == 0 ? st.cos : new float[st.cos.length], sin = start == 0 ? st.sin : new float[st.sin.length];
+            // the chunk that starts at token 0 runs on one thread only: it may use the state's buffers;
+            // other chunks (prompts of several tokens) take buffers of the thread that runs them
+            float[] cos = start == 0 ? st.cos : threadAngles(st.cos.length, 0), sin = start == 0 ? st.sin : threadAngles(st.sin.length, 1);
             for (int b = start; b < end; b++) {
                 for (int j = 0; j < nh; j++) VectorOps.rmsNorm(st.q, (b * nh + j) * hd, qNorm, eps, st.q, (b * nh + j) * hd, hd);
                 for (int j = 0; j < nkv; j++) VectorOps.rmsNorm(st.k, (b * nkv + j) * hd, kNorm, eps, st.k, (b * nkv + j) * hd, hd);
@@ -86,6 +86,18 @@ final class Step35Loops {
                 cache.store(index0 + b, st.k, b * nkv * hd, st.v, b * nkv * hd);
             }
         }
+    }
+
+    /**
+     * Per thread, the cosines [0] and sines [1] of RoPE for the chunks of a batch that do not start
+     * at token 0 (they run on several threads at once, so cannot share the state's buffers).
+     */
+    private static final ThreadLocal<float[][]> ANGLES = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static float[] threadAngles(int length, int which) {
+        float[][] angles = ANGLES.get();
+        if (angles[which].length != length) angles[which] = new float[length];
+        return angles[which];
     }
 
     /** Scales each head's attention output {@code st.attn} by the sigmoid of its gate {@code st.gate}. */
