@@ -169,7 +169,7 @@ public final class Session implements AutoCloseable {
         int[] history = cachedTokens();
         int[] all = Arrays.copyOf(history, history.length + prompt.length);
         System.arraycopy(prompt, 0, all, history.length, prompt.length);
-        return TextGeneration.run(this, all, prompt, prompt.length, 0, options, listener);
+        return TextGeneration.run(this, all, prompt, prompt.length, 0, options, listener, true);
     }
 
     /**
@@ -181,7 +181,7 @@ public final class Session implements AutoCloseable {
         int common = reusablePrefix(prompt);
         // when the cache could not keep the prefix, truncate has recomputed it: only the rest remains either way
         int reused = truncate(common) ? common : 0;
-        return TextGeneration.run(this, prompt, Arrays.copyOfRange(prompt, common, prompt.length), prompt.length, reused, options, listener);
+        return TextGeneration.run(this, prompt, Arrays.copyOfRange(prompt, common, prompt.length), prompt.length, reused, options, listener, true);
     }
 
     /** How many leading ids of {@code prompt} match the cached ones, leaving at least one to feed. */
@@ -195,43 +195,23 @@ public final class Session implements AutoCloseable {
     /**
      * Feeds {@code prompt}, then samples up to {@code maxTokens} tokens, handing each to
      * {@code onToken} as soon as it is chosen (return false to stop). Stops early on any of
-     * {@code stopTokens} (which is reported but not fed back).
+     * {@code stopTokens} (null: none; a stop token is reported but not fed back). Ids only: no
+     * tokenizer is needed. The same loop as the text API ({@link TextGeneration}); the penalties
+     * look back over the cached tokens and the prompt.
      */
     public Result generate(int[] prompt, int maxTokens, SamplingOptions sampling, int[] stopTokens, IntPredicate onToken) {
-        Sampler sampler = new Sampler(sampling, vocab);
-        float[] logits = new float[vocab];
-        int[] history = new int[prompt.length + maxTokens];
-        System.arraycopy(prompt, 0, history, 0, prompt.length);
-        int historyLength = prompt.length;
-        int[] out = new int[maxTokens];
-        int produced = 0;
-        StopReason reason = StopReason.MAX_TOKENS;
-        long t0 = System.nanoTime();
-        prefill(prompt, logits);
-        long t1 = System.nanoTime();
-        int[] one = new int[1];
-        while (produced < maxTokens) {
-            int next = sampler.sample(logits, 0, history, historyLength);
-            out[produced++] = next;
-            history[historyLength++] = next;
-            if (!onToken.test(next)) {
-                reason = StopReason.CANCELLED;
-                break;
+        java.util.List<Integer> stops = stopTokens == null ? java.util.List.of() : java.util.stream.IntStream.of(stopTokens).boxed().toList();
+        GenerationOptions options = new GenerationOptions(maxTokens, sampling, java.util.List.of(), stops, false, false, null);
+        int[] history = cachedTokens();
+        int[] all = Arrays.copyOf(history, history.length + prompt.length);
+        System.arraycopy(prompt, 0, all, history.length, prompt.length);
+        GenerationResult r = TextGeneration.run(this, all, prompt, prompt.length, 0, options, new GenerationListener() {
+            @Override
+            public boolean onToken(int id) {
+                return onToken.test(id);
             }
-            if (contains(stopTokens, next)) {
-                reason = StopReason.STOP_TOKEN;
-                break;
-            }
-            if (produced == maxTokens) break;
-            if (state.position() >= state.contextSize()) {
-                reason = StopReason.CONTEXT_FULL;
-                break;
-            }
-            one[0] = next;
-            forward(one, false, logits);
-        }
-        long t2 = System.nanoTime();
-        return new Result(Arrays.copyOf(out, produced), prompt.length, t1 - t0, t2 - t1, reason);
+        }, false);
+        return new Result(r.tokens(), prompt.length, r.timings().prefillNanos(), r.timings().decodeNanos(), r.stopReason());
     }
 
     /** Whether {@code a} (null: empty) holds {@code v}; shared with {@link SpeculativeDecoder}. */

@@ -1,14 +1,15 @@
 package dev.flash4j.runtime;
 
 import dev.flash4j.tokenizer.TokenStreamDecoder;
-import dev.flash4j.tokenizer.Tokenizer;
 
 import java.util.Arrays;
 
 /**
- * One text generation on a session: feeds the not yet cached part of the prompt, then samples
- * token by token, decoding each into text (whole UTF-8 characters), watching for stop tokens,
- * stop strings and cancellation, and streaming to the listener.
+ * One generation on a session, the one sampling loop of plain decoding: feeds the not yet cached
+ * part of the prompt, then samples token by token, decoding each into text (whole UTF-8
+ * characters; skipped for an ids-only run, which needs no tokenizer), watching for stop tokens,
+ * stop strings and cancellation, and streaming to the listener. Speculative decoding has its own
+ * loop ({@link SpeculativeDecoder}): it feeds several tokens per step.
  *
  * <p>What ends up cached: the prompt and every generated token except the last one (a stop token
  * is never fed back; after the last allowed token no further step runs).
@@ -21,18 +22,20 @@ final class TextGeneration {
      * @param feed    prompt ids still to compute (at least one)
      * @param promptTokens the whole prompt's length, for the usage
      * @param cached  prompt ids whose cached state was reused (only counted in the usage)
+     * @param text    whether to decode text (false: ids only, no tokenizer needed, no stop strings allowed,
+     *                the result's text is empty and {@code listener.onText} is never called)
      */
     static GenerationResult run(Session session, int[] history, int[] feed, int promptTokens, int cached,
-                                GenerationOptions options, GenerationListener listener) {
+                                GenerationOptions options, GenerationListener listener, boolean text) {
         if (feed.length == 0) throw new IllegalArgumentException("the prompt is empty: at least one token must be fed");
+        if (!text && !options.stopStrings().isEmpty()) throw new IllegalArgumentException("stop strings need text decoding");
         Model model = session.model();
-        Tokenizer tokenizer = model.tokenizer();
         int vocab = model.config().vocab();
         int[] stopTokens = options.stopTokens() == null
                 ? model.endOfGenerationTokens()
                 : options.stopTokens().stream().mapToInt(Integer::intValue).toArray();
         Sampler sampler = new Sampler(options.sampling(), vocab);
-        TokenStreamDecoder decoder = tokenizer.newStreamDecoder(false);
+        TokenStreamDecoder decoder = text ? model.tokenizer().newStreamDecoder(false) : null;
         StopStringFilter stops = new StopStringFilter(options.stopStrings());
         CancellationToken cancel = options.cancellation();
 
@@ -65,7 +68,7 @@ final class TextGeneration {
                 reason = Session.StopReason.STOP_TOKEN;
                 break;
             }
-            String piece = stops.append(decoder.push(next));
+            String piece = text ? stops.append(decoder.push(next)) : "";
             if (!piece.isEmpty() && listening && !listener.onText(piece)) {
                 reason = Session.StopReason.CANCELLED;
                 listening = false;
@@ -82,7 +85,7 @@ final class TextGeneration {
             one[0] = next;
             session.prefill(one, logits);
         }
-        if (!stops.stopped()) {
+        if (text && !stops.stopped()) {
             // the decoder may hold the start of a character, the filter a possible stop-string prefix
             String rest = stops.append(decoder.flush());
             if (!stops.stopped()) {
