@@ -143,8 +143,11 @@ public final class MatMul {
         if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
         pool.parallelFor(groups + 1, 1, (start, end) -> {
             int gEnd = Math.min(end, groups);
-            // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
-            for (int gi = start; gi < gEnd; gi++) {
+            if (q8 == null && tokens > 1) {
+                // each group's quants are decoded once per pass of several tokens
+                iw.dotTokens(start, gEnd, x, xOffs, tokens, sums, cols / 32, out, outOff, outStride);
+            } else for (int gi = start; gi < gEnd; gi++) {
+                // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
                 for (int t = 0; t < tokens; t++) {
                     int o = outOff + t * outStride;
                     if (q8 != null) iw.dotQ8(gi, gi + 1, q8, t * cols, out, o);
