@@ -108,15 +108,19 @@ final class InterleavedQ4K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
     }
 
-    /** One block of lanes {@code [h, h+L)} of a group, added to {@code acc}. */
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+    /**
+     * One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory rather
+     * than passed and returned as a vector: when C2 does not inline this method, a vector
+     * argument or result is boxed, an allocation per block).
+     */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int c = 0; c < 4; c++) {
             // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
@@ -135,7 +139,7 @@ final class InterleavedQ4K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     @Override
@@ -190,10 +194,10 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
         FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
-        l0.fma(sl, h0.fma(sh, InterleavedTokens.acc(acc, 0))).intoArray(acc, 0);
-        l1.fma(sl, h1.fma(sh, InterleavedTokens.acc(acc, 1))).intoArray(acc, Wide.L);
-        l2.fma(sl, h2.fma(sh, InterleavedTokens.acc(acc, 2))).intoArray(acc, 2 * Wide.L);
-        l3.fma(sl, h3.fma(sh, InterleavedTokens.acc(acc, 3))).intoArray(acc, 3 * Wide.L);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+        l3.fma(sl, h3.fma(sh, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
     }
 
     /** {@link #group4} for 2 tokens. */
@@ -222,8 +226,8 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
         FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
-        l0.fma(sl, h0.fma(sh, InterleavedTokens.acc(acc, 0))).intoArray(acc, 0);
-        l1.fma(sl, h1.fma(sh, InterleavedTokens.acc(acc, 1))).intoArray(acc, Wide.L);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
     }
 
     /** {@code x[off] + ... + x[off + 31]}. */

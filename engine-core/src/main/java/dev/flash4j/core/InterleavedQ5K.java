@@ -101,14 +101,15 @@ final class InterleavedQ5K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, FloatVector acc) {
+    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
             FloatVector sub = subBlockDot(bo + QS + 16L * 32 * s + h, x, xo + 32 * s);
@@ -117,7 +118,7 @@ final class InterleavedQ5K implements InterleavedRows {
         }
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        return sum.fma(d, mins.mul(dmin).neg().add(acc));
+        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
     }
 
     /** Sum over the 32 columns of a sub-block of quant * activation, lanes [h, h+L); column j's quants at q + 16*j. */
@@ -171,10 +172,10 @@ final class InterleavedQ5K implements InterleavedRows {
             a3 = v.fma(FloatVector.broadcast(Wide.F, x[x3 + j]), a3);
         }
         FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
-        a0.fma(sc, InterleavedTokens.acc(acc, 0)).intoArray(acc, 0);
-        a1.fma(sc, InterleavedTokens.acc(acc, 1)).intoArray(acc, Wide.L);
-        a2.fma(sc, InterleavedTokens.acc(acc, 2)).intoArray(acc, 2 * Wide.L);
-        a3.fma(sc, InterleavedTokens.acc(acc, 3)).intoArray(acc, 3 * Wide.L);
+        a0.fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        a2.fma(sc, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+        a3.fma(sc, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
     }
 
     /** {@link #group4} for 2 tokens. */
@@ -200,8 +201,8 @@ final class InterleavedQ5K implements InterleavedRows {
             b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + j + 1]), b1);
         }
         FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
-        a0.add(b0).fma(sc, InterleavedTokens.acc(acc, 0)).intoArray(acc, 0);
-        a1.add(b1).fma(sc, InterleavedTokens.acc(acc, 1)).intoArray(acc, Wide.L);
+        a0.add(b0).fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.add(b1).fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
     }
 
     @Override

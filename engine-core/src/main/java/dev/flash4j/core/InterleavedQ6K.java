@@ -100,20 +100,21 @@ final class InterleavedQ6K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
-                FloatVector acc = Wide.zero();
-                for (int b = 0; b < blocks; b++) acc = blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, acc);
-                acc.intoArray(out, outOff + G * g + h);
+                int o = outOff + G * g + h;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, out, o);
             }
         }
     }
 
-    private FloatVector blockDot(long bo, int h, float[] x, int xo, FloatVector acc) {
+    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
+    private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int t = 0; t < 16; t++) {
             FloatVector sub = groupDot(bo + QS + 16L * 16 * t + h, x, xo + 16 * t);
             sum = sub.fma(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)), sum);
         }
-        return sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), acc);
+        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Sum over 16 columns of quant * activation, lanes [h, h+L); quants of column j at q + 16*j. */
@@ -176,10 +177,10 @@ final class InterleavedQ6K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
         FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
-        a0.fma(sa, b0.fma(sb, InterleavedTokens.acc(acc, 0))).intoArray(acc, 0);
-        a1.fma(sa, b1.fma(sb, InterleavedTokens.acc(acc, 1))).intoArray(acc, Wide.L);
-        a2.fma(sa, b2.fma(sb, InterleavedTokens.acc(acc, 2))).intoArray(acc, 2 * Wide.L);
-        a3.fma(sa, b3.fma(sb, InterleavedTokens.acc(acc, 3))).intoArray(acc, 3 * Wide.L);
+        a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        a2.fma(sa, b2.fma(sb, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+        a3.fma(sa, b3.fma(sb, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
     }
 
     /** {@link #group4} for 2 tokens. */
@@ -206,8 +207,8 @@ final class InterleavedQ6K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
         FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
-        a0.fma(sa, b0.fma(sb, InterleavedTokens.acc(acc, 0))).intoArray(acc, 0);
-        a1.fma(sa, b1.fma(sb, InterleavedTokens.acc(acc, 1))).intoArray(acc, Wide.L);
+        a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
     }
 
     @Override

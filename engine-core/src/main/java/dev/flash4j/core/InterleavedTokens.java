@@ -29,10 +29,6 @@ final class InterleavedTokens {
         for (int k = 0; k < n; k++) System.arraycopy(acc, k * Wide.L, out, o + k * outStride, Wide.L);
     }
 
-    static FloatVector acc(float[] acc, int k) {
-        return FloatVector.fromArray(Wide.F, acc, k * Wide.L);
-    }
-
     /**
      * Q4_K/Q5_K layouts (dmin at {@code bo + 64}, mins of sub-block s at {@code bo + 256 + 16s}):
      * subtracts {@code dmin * sum_s(min_s * sums_k[s])} of one block from tokens 0..3's accumulators.
@@ -47,10 +43,10 @@ final class InterleavedTokens {
             m3 = mn.fma(FloatVector.broadcast(Wide.F, sums[s3 + s]), m3);
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
-        m0.fma(dmin, acc(acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, acc(acc, 1)).intoArray(acc, Wide.L);
-        m2.fma(dmin, acc(acc, 2)).intoArray(acc, 2 * Wide.L);
-        m3.fma(dmin, acc(acc, 3)).intoArray(acc, 3 * Wide.L);
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+        m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
     }
 
     /** {@link #mins4} for tokens 0 and 1. */
@@ -62,7 +58,7 @@ final class InterleavedTokens {
             m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
-        m0.fma(dmin, acc(acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, acc(acc, 1)).intoArray(acc, Wide.L);
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
     }
 }

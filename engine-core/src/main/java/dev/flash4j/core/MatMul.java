@@ -13,8 +13,17 @@ package dev.flash4j.core;
  */
 public final class MatMul {
     private static final int ROW_GRAIN = 16;
-    /** From this many tokens on, rows are dequantized once and multiplied as floats ({@link TiledMatMul}). */
-    static final int TILED_MIN_BATCH = 8;
+    /**
+     * From this many tokens on, rows are dequantized once and multiplied as floats ({@link TiledMatMul}).
+     * The system property {@code flash4j.tiledMinBatch} overrides it (to measure the crossover).
+     */
+    static final int TILED_MIN_BATCH = Integer.getInteger("flash4j.tiledMinBatch", 8);
+    /**
+     * The same for matrices with an interleaved copy, whose small-batch kernels decode each quant
+     * once per pass of several tokens ({@link InterleavedRows#dotTokens}); property
+     * {@code flash4j.tiledMinBatchInterleaved}.
+     */
+    static final int TILED_MIN_BATCH_INTERLEAVED = Integer.getInteger("flash4j.tiledMinBatchInterleaved", 8);
 
     /** The calling thread's reusable 8-bit activation buffer (grown on demand, no state between calls). */
     private static final ThreadLocal<Q8Activations[]> Q8_BUFFER = ThreadLocal.withInitial(() -> new Q8Activations[1]);
@@ -39,7 +48,7 @@ public final class MatMul {
     /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, activations as {@code p} says. */
     public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
-        if (batch >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+        if (tiled(w, batch)) {
             int[] xOffs = new int[batch];
             for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
             tiled(pool, w, x, xOffs, out, outOff, rows);
@@ -76,7 +85,7 @@ public final class MatMul {
     /** {@link #matmulRows} with activations as {@code p} says. */
     public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
-        if (count >= TILED_MIN_BATCH && TiledMatMul.fits(cols)) {
+        if (tiled(w, count)) {
             int[] xOffs = new int[count];
             for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
             tiled(pool, w, x, xOffs, out, 0, outStride);
@@ -104,6 +113,11 @@ public final class MatMul {
                 for (int i = 0; i < count; i++) out[i * outStride + r] = w.dotRow(r, x, sel[i] * xStride);
             }
         });
+    }
+
+    /** Whether {@code tokens} tokens on {@code w} take the tiled path. */
+    static boolean tiled(WeightMatrix w, int tokens) {
+        return tokens >= (w.interleaved() != null ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
     /**
