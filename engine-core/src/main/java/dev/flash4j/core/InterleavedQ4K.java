@@ -148,12 +148,13 @@ final class InterleavedQ4K implements InterleavedRows {
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int t = 0; t < tokens; ) {
-                int n = InterleavedTokens.pass(t, tokens), last = Math.min(t + 3, tokens - 1);
+                int n = Math.min(InterleavedTokens.PASS, tokens - t);
                 if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
                 else for (int h = 0; h < G; h += Wide.L) {
-                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[last], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, last * sStride, acc);
+                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
                     else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                    InterleavedTokens.store(acc, Math.min(n, tokens - t), out, outOff + t * outStride + G * g + h, outStride);
+                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
                 }
                 t += n;
             }
@@ -198,6 +199,39 @@ final class InterleavedQ4K implements InterleavedRows {
         l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
         l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
         l3.fma(sl, h3.fma(sh, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #group4} for 3 tokens. */
+    private void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] sums, int s0, int s1, int s2, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int c = 0; c < 4; c++) pair3(bo, c, h, x, x0 + xb + 64 * c, x1 + xb + 64 * c, x2 + xb + 64 * c, acc);
+            InterleavedTokens.mins3(data, bo, h, sums, s0 + sb, s1 + sb, s2 + sb, acc);
+        }
+    }
+
+    /** {@link #pair4} for 3 tokens. */
+    private void pair3(long bo, int c, int h, float[] x, int x0, int x1, int x2, float[] acc) {
+        long q = bo + QS + 16L * 32 * c + h;
+        FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, h0 = l0, h1 = l0, h2 = l0;
+        for (int j = 0; j < 32; j++) {
+            IntVector v = Wide.u8(data, q + 16L * j);
+            FloatVector lo = Wide.toFloat(v.and(0xF)), hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4));
+            l0 = lo.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), l0);
+            l1 = lo.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), l1);
+            l2 = lo.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), l2);
+            h0 = hi.fma(FloatVector.broadcast(Wide.F, x[x0 + 32 + j]), h0);
+            h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
+            h2 = hi.fma(FloatVector.broadcast(Wide.F, x[x2 + 32 + j]), h2);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
+        FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
+        l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
     }
 
     /** {@link #group4} for 2 tokens. */

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Shared pieces of the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}). A
- * kernel handles a pass of 4 (or 2) tokens over one group: per token one float accumulator vector
+ * kernel handles a pass of 4 (or 3, 2) tokens over one group: per token one float accumulator vector
  * of {@link Wide#L} lanes (rows), kept in a small {@code acc} array between the kernel's pieces
  * ({@code acc[k*L ..]} is token k's), because a method cannot return several vectors and the
  * pieces must stay small for C2 (see {@link Q4KFormat}'s note on method size). The array traffic
@@ -17,12 +17,6 @@ final class InterleavedTokens {
     static final int PASS = 4;
 
     private InterleavedTokens() {}
-
-    /** Tokens in the pass starting at token {@code t} of {@code tokens}: 4, 2 or 1 (3 runs as 4 with the last token repeated). */
-    static int pass(int t, int tokens) {
-        int n = tokens - t;
-        return n >= 3 ? 4 : n;
-    }
 
     /** Lanes {@code [h, h+L)} of the pass's first {@code n} tokens' accumulators to their outputs. */
     static void store(float[] acc, int n, float[] out, int o, int outStride) {
@@ -47,6 +41,21 @@ final class InterleavedTokens {
         m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
         m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
         m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #mins4} for tokens 0..2. */
+    static void mins3(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, float[] acc) {
+        FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0;
+        for (int s = 0; s < 8; s++) {
+            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
+            m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
+            m2 = mn.fma(FloatVector.broadcast(Wide.F, sums[s2 + s]), m2);
+        }
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
+        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
     }
 
     /** {@link #mins4} for tokens 0 and 1. */

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The multi-token interleaved kernels ({@link InterleavedRows#dotTokens}) against the single-token
  * kernel {@link InterleavedRows#dot} and against the row kernels, for every token count 1..17
- * (passes of 4, 2, a repeated last token, and single tokens), tokens at scattered offsets, and a
+ * (passes of 4, 3 and 2 tokens, and single tokens), tokens at scattered offsets, and a
  * row count that leaves rows after the last whole group (those go to the row kernels).
  */
 class InterleavedTokensTest {
