@@ -31,10 +31,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code matmul4}: times 4 vectors on the small-batch path (each row read once, dotted with
  *       each vector): verifying 3 speculated tokens;</li>
  *   <li>{@code matmul8}: times 8 vectors, from which batches take the tiled path (rows dequantized
- *       once, float activations whatever {@code activations} says).</li>
+ *       once, float activations whatever {@code activations} says; from 12 vectors with an
+ *       interleaved copy);</li>
+ *   <li>{@code matmulBatch}: times {@code -p batch=N} vectors, whichever path that takes.</li>
  * </ul>
- * {@code -p repack=true} gives the matrix an interleaved copy ({@code --repack}); {@code matmulBatch}
- * times {@code -p batch=N} vectors. Secondary metric {@code weightGB}: GB/s of weights. A 4096 x 4096 4-bit matrix (9.4 MB) fits in
+ * {@code -p repack=true} gives the matrix an interleaved copy (as {@code --repack} does).
+ * Secondary metric {@code weightGB}: GB/s of weights. A 4096 x 4096 4-bit matrix (9.4 MB) fits in
  * a 32 MB L3; use {@code -p rows=16384} to make matvec stream from memory.
  */
 @State(Scope.Benchmark)
