@@ -31,8 +31,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code matmul4}: times 4 vectors on the small-batch path (each row read once, dotted with
  *       each vector): verifying 3 speculated tokens;</li>
  *   <li>{@code matmul8}: times 8 vectors, from which batches take the tiled path (rows dequantized
- *       once, float activations whatever {@code activations} says).</li>
+ *       once, float activations whatever {@code activations} says; from 12 vectors with an
+ *       interleaved copy);</li>
+ *   <li>{@code matmulBatch}: times {@code -p batch=N} vectors, whichever path that takes.</li>
  * </ul>
+ * {@code -p repack=true} gives the matrix an interleaved copy (as {@code --repack} does).
  * Secondary metric {@code weightGB}: GB/s of weights. A 4096 x 4096 4-bit matrix (9.4 MB) fits in
  * a 32 MB L3; use {@code -p rows=16384} to make matvec stream from memory.
  */
@@ -58,6 +61,14 @@ public class MatMulBenchmark {
     @Param("1")
     public int threads;
 
+    /** Whether the matrix gets an interleaved copy (as with {@code --repack}). */
+    @Param("false")
+    public boolean repack;
+
+    /** Tokens per product in {@link #matmulBatch}. */
+    @Param("2")
+    public int batch;
+
     private Arena arena;
     private WorkerPool pool;
     private WeightMatrix w;
@@ -69,9 +80,11 @@ public class MatMulBenchmark {
         arena = Arena.ofShared();
         pool = new WorkerPool(threads);
         w = RandomWeights.matrix(arena, GgmlType.valueOf(type), rows, cols, 1);
+        if (repack) w = w.interleave(pool);
         precision = ActivationPrecision.valueOf(activations);
-        x = RandomWeights.vector(8 * cols, 2);
-        out = new float[8 * rows];
+        int most = Math.max(8, batch);
+        x = RandomWeights.vector(most * cols, 2);
+        out = new float[most * rows];
     }
 
     @TearDown(Level.Trial)
@@ -99,5 +112,11 @@ public class MatMulBenchmark {
     @Benchmark
     public float[] matmul8(WeightTraffic t) {
         return product(t, 8);
+    }
+
+    /** Times {@code batch} vectors (whichever path that batch size takes). */
+    @Benchmark
+    public float[] matmulBatch(WeightTraffic t) {
+        return product(t, batch);
     }
 }

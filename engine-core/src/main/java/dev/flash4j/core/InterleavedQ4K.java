@@ -124,9 +124,9 @@ final class InterleavedQ4K implements InterleavedRows {
     }
 
     /**
-     * One block of lanes {@code [h, h+L)} of a group, added to {@code out[o .. o+L)}. Too big for C2
-     * to inline, so it takes and returns no vectors (a vector crossing a call that is not inlined
-     * is boxed: an allocation per block).
+     * One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory rather
+     * than passed and returned as a vector: when C2 does not inline this method, a vector
+     * argument or result is boxed, an allocation per block).
      */
     private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
@@ -148,6 +148,128 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
         sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
+    }
+
+    @Override
+    public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
+        float[] acc = new float[InterleavedTokens.PASS * Wide.L];
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int t = 0; t < tokens; ) {
+                int n = Math.min(InterleavedTokens.PASS, tokens - t);
+                if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+                else for (int h = 0; h < G; h += Wide.L) {
+                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                    else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+                }
+                t += n;
+            }
+        }
+    }
+
+    /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */
+    private void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int c = 0; c < 4; c++) pair4(bo, c, h, x, x0 + xb + 64 * c, x1 + xb + 64 * c, x2 + xb + 64 * c, x3 + xb + 64 * c, acc);
+            InterleavedTokens.mins4(data, bo, h, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc);
+        }
+    }
+
+    /**
+     * Sub-blocks 2c and 2c+1 of a block for 4 tokens (activations from {@code x0..x3}): each
+     * 16-byte load gives both nibbles of 16 rows, converted to floats once and multiplied with
+     * the 4 tokens' activations; the sums, times d times the sub-blocks' scales, go to {@code acc}.
+     */
+    private void pair4(long bo, int c, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        long q = bo + QS + 16L * 32 * c + h;
+        FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+        for (int j = 0; j < 32; j++) {
+            IntVector v = Wide.u8(data, q + 16L * j);
+            FloatVector lo = Wide.toFloat(v.and(0xF)), hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4));
+            l0 = lo.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), l0);
+            l1 = lo.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), l1);
+            l2 = lo.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), l2);
+            l3 = lo.fma(FloatVector.broadcast(Wide.F, x[x3 + j]), l3);
+            h0 = hi.fma(FloatVector.broadcast(Wide.F, x[x0 + 32 + j]), h0);
+            h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
+            h2 = hi.fma(FloatVector.broadcast(Wide.F, x[x2 + 32 + j]), h2);
+            h3 = hi.fma(FloatVector.broadcast(Wide.F, x[x3 + 32 + j]), h3);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
+        FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+        l3.fma(sl, h3.fma(sh, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #group4} for 3 tokens. */
+    private void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] sums, int s0, int s1, int s2, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int c = 0; c < 4; c++) pair3(bo, c, h, x, x0 + xb + 64 * c, x1 + xb + 64 * c, x2 + xb + 64 * c, acc);
+            InterleavedTokens.mins3(data, bo, h, sums, s0 + sb, s1 + sb, s2 + sb, acc);
+        }
+    }
+
+    /** {@link #pair4} for 3 tokens. */
+    private void pair3(long bo, int c, int h, float[] x, int x0, int x1, int x2, float[] acc) {
+        long q = bo + QS + 16L * 32 * c + h;
+        FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, h0 = l0, h1 = l0, h2 = l0;
+        for (int j = 0; j < 32; j++) {
+            IntVector v = Wide.u8(data, q + 16L * j);
+            FloatVector lo = Wide.toFloat(v.and(0xF)), hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4));
+            l0 = lo.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), l0);
+            l1 = lo.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), l1);
+            l2 = lo.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), l2);
+            h0 = hi.fma(FloatVector.broadcast(Wide.F, x[x0 + 32 + j]), h0);
+            h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
+            h2 = hi.fma(FloatVector.broadcast(Wide.F, x[x2 + 32 + j]), h2);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
+        FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
+        l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+    }
+
+    /** {@link #group4} for 2 tokens. */
+    private void group2(long go, int h, float[] x, int x0, int x1, float[] sums, int s0, int s1, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int c = 0; c < 4; c++) pair2(bo, c, h, x, x0 + xb + 64 * c, x1 + xb + 64 * c, acc);
+            InterleavedTokens.mins2(data, bo, h, sums, s0 + sb, s1 + sb, acc);
+        }
+    }
+
+    /** {@link #pair4} for 2 tokens. */
+    private void pair2(long bo, int c, int h, float[] x, int x0, int x1, float[] acc) {
+        long q = bo + QS + 16L * 32 * c + h;
+        FloatVector l0 = Wide.zero(), l1 = l0, h0 = l0, h1 = l0;
+        for (int j = 0; j < 32; j++) {
+            IntVector v = Wide.u8(data, q + 16L * j);
+            FloatVector lo = Wide.toFloat(v.and(0xF)), hi = Wide.toFloat(v.lanewise(VectorOperators.LSHR, 4));
+            l0 = lo.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), l0);
+            l1 = lo.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), l1);
+            h0 = hi.fma(FloatVector.broadcast(Wide.F, x[x0 + 32 + j]), h0);
+            h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
+        FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
+        l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
     }
 
     /** {@code x[off] + ... + x[off + 31]}. */

@@ -116,10 +116,7 @@ final class InterleavedQ5K implements InterleavedRows {
         }
     }
 
-    /**
-     * One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}. Takes and returns no vectors,
-     * and calls no helper that returns one (see {@link InterleavedQ6K}'s blockDot).
-     */
+    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
     private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int s = 0; s < 8; s++) {
@@ -137,6 +134,109 @@ final class InterleavedQ5K implements InterleavedRows {
         FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
         sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
+    }
+
+
+    @Override
+    public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
+        float[] acc = new float[InterleavedTokens.PASS * Wide.L];
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int t = 0; t < tokens; ) {
+                int n = Math.min(InterleavedTokens.PASS, tokens - t);
+                if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+                else for (int h = 0; h < G; h += Wide.L) {
+                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                    else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+                }
+                t += n;
+            }
+        }
+    }
+
+    /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */
+    private void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int s = 0; s < 8; s++) sub4(bo, s, h, x, x0 + xb + 32 * s, x1 + xb + 32 * s, x2 + xb + 32 * s, x3 + xb + 32 * s, acc);
+            InterleavedTokens.mins4(data, bo, h, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc);
+        }
+    }
+
+    /** Sub-block s of a block for 4 tokens: each column's quants converted once, times d times the scale into {@code acc}. */
+    private void sub4(long bo, int s, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        long q = bo + QS + 16L * 32 * s + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < 32; j++) {
+            FloatVector v = Wide.toFloat(Wide.u8(data, q + 16L * j));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
+            a3 = v.fma(FloatVector.broadcast(Wide.F, x[x3 + j]), a3);
+        }
+        FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
+        a0.fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        a2.fma(sc, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+        a3.fma(sc, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #group4} for 3 tokens. */
+    private void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] sums, int s0, int s1, int s2, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int s = 0; s < 8; s++) sub3(bo, s, h, x, x0 + xb + 32 * s, x1 + xb + 32 * s, x2 + xb + 32 * s, acc);
+            InterleavedTokens.mins3(data, bo, h, sums, s0 + sb, s1 + sb, s2 + sb, acc);
+        }
+    }
+
+    /** {@link #sub4} for 3 tokens. */
+    private void sub3(long bo, int s, int h, float[] x, int x0, int x1, int x2, float[] acc) {
+        long q = bo + QS + 16L * 32 * s + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0;
+        for (int j = 0; j < 32; j++) {
+            FloatVector v = Wide.toFloat(Wide.u8(data, q + 16L * j));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
+        }
+        FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
+        a0.fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.fma(sc, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
+        a2.fma(sc, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+    }
+
+    /** {@link #group4} for 2 tokens. */
+    private void group2(long go, int h, float[] x, int x0, int x1, float[] sums, int s0, int s1, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int s = 0; s < 8; s++) sub2(bo, s, h, x, x0 + xb + 32 * s, x1 + xb + 32 * s, acc);
+            InterleavedTokens.mins2(data, bo, h, sums, s0 + sb, s1 + sb, acc);
+        }
+    }
+
+    /** {@link #sub4} for 2 tokens (two accumulators each, for more FMAs in flight). */
+    private void sub2(long bo, int s, int h, float[] x, int x0, int x1, float[] acc) {
+        long q = bo + QS + 16L * 32 * s + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, b0 = a0, b1 = a0;
+        for (int j = 0; j < 32; j += 2) {
+            FloatVector v = Wide.toFloat(Wide.u8(data, q + 16L * j)), w = Wide.toFloat(Wide.u8(data, q + 16L * (j + 1)));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            b0 = w.fma(FloatVector.broadcast(Wide.F, x[x0 + j + 1]), b0);
+            b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + j + 1]), b1);
+        }
+        FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
+        a0.add(b0).fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.add(b1).fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
     }
 
     @Override

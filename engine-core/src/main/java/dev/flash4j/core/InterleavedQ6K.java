@@ -115,11 +115,7 @@ final class InterleavedQ6K implements InterleavedRows {
         }
     }
 
-    /**
-     * One block of lanes {@code [h, h+L)}, added to {@code out[o ..]}. Takes and returns no vectors,
-     * and calls no helper that returns one: a vector crossing a call C2 does not inline is boxed,
-     * and a small helper is not always inlined (e.g. when it was compiled on its own first).
-     */
+    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
     private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int t = 0; t < 16; t++) {
@@ -134,6 +130,123 @@ final class InterleavedQ6K implements InterleavedRows {
             sum = s0.add(s1).fma(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)), sum);
         }
         sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+    }
+
+
+    @Override
+    public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
+        float[] acc = new float[InterleavedTokens.PASS * Wide.L];
+        for (int g = g0; g < g1; g++) {
+            long go = g * (long) blocks * BLOCK_BYTES;
+            for (int t = 0; t < tokens; ) {
+                int n = Math.min(InterleavedTokens.PASS, tokens - t);
+                if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+                else for (int h = 0; h < G; h += Wide.L) {
+                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], acc);
+                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], acc);
+                    else group2(go, h, x, xOffs[t], xOffs[t + 1], acc);
+                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+                }
+                t += n;
+            }
+        }
+    }
+
+    /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */
+    private void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b;
+            for (int t = 0; t < 16; t += 2) pair4(bo, t, h, x, x0 + xb + 16 * t, x1 + xb + 16 * t, x2 + xb + 16 * t, x3 + xb + 16 * t, acc);
+        }
+    }
+
+    /**
+     * Scale groups t and t+1 (32 columns) of a block for 4 tokens: each column's quants converted
+     * to floats once and multiplied with the 4 tokens' activations; the sums, times d times the
+     * groups' scales, go to {@code acc}.
+     */
+    private void pair4(long bo, int t, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        long q = bo + QS + 16L * 16 * t + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int j = 0; j < 16; j++) {
+            FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j)), w = Wide.toFloat(Wide.s8(data, q + 16L * (16 + j)));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
+            a3 = v.fma(FloatVector.broadcast(Wide.F, x[x3 + j]), a3);
+            b0 = w.fma(FloatVector.broadcast(Wide.F, x[x0 + 16 + j]), b0);
+            b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + 16 + j]), b1);
+            b2 = w.fma(FloatVector.broadcast(Wide.F, x[x2 + 16 + j]), b2);
+            b3 = w.fma(FloatVector.broadcast(Wide.F, x[x3 + 16 + j]), b3);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
+        FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
+        a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        a2.fma(sa, b2.fma(sb, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+        a3.fma(sa, b3.fma(sb, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #group4} for 3 tokens. */
+    private void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b;
+            for (int t = 0; t < 16; t += 2) pair3(bo, t, h, x, x0 + xb + 16 * t, x1 + xb + 16 * t, x2 + xb + 16 * t, acc);
+        }
+    }
+
+    /** {@link #pair4} for 3 tokens. */
+    private void pair3(long bo, int t, int h, float[] x, int x0, int x1, int x2, float[] acc) {
+        long q = bo + QS + 16L * 16 * t + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        for (int j = 0; j < 16; j++) {
+            FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j)), w = Wide.toFloat(Wide.s8(data, q + 16L * (16 + j)));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
+            b0 = w.fma(FloatVector.broadcast(Wide.F, x[x0 + 16 + j]), b0);
+            b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + 16 + j]), b1);
+            b2 = w.fma(FloatVector.broadcast(Wide.F, x[x2 + 16 + j]), b2);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
+        FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
+        a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
+        a2.fma(sa, b2.fma(sb, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
+    }
+
+    /** {@link #group4} for 2 tokens. */
+    private void group2(long go, int h, float[] x, int x0, int x1, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * BLOCK_BYTES;
+            int xb = 256 * b;
+            for (int t = 0; t < 16; t += 2) pair2(bo, t, h, x, x0 + xb + 16 * t, x1 + xb + 16 * t, acc);
+        }
+    }
+
+    /** {@link #pair4} for 2 tokens. */
+    private void pair2(long bo, int t, int h, float[] x, int x0, int x1, float[] acc) {
+        long q = bo + QS + 16L * 16 * t + h;
+        FloatVector a0 = Wide.zero(), a1 = a0, b0 = a0, b1 = a0;
+        for (int j = 0; j < 16; j++) {
+            FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j)), w = Wide.toFloat(Wide.s8(data, q + 16L * (16 + j)));
+            a0 = v.fma(FloatVector.broadcast(Wide.F, x[x0 + j]), a0);
+            a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
+            b0 = w.fma(FloatVector.broadcast(Wide.F, x[x0 + 16 + j]), b0);
+            b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + 16 + j]), b1);
+        }
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
+        FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
+        FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
+        a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
     }
 
     @Override

@@ -27,6 +27,17 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
      */
     void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff);
 
+    /**
+     * {@link #dot} for several tokens at once, groups {@code [g0, g1)}: token {@code t}'s activations
+     * at {@code x[xOffs[t] ..]}, its sub-block sums at {@code sums[t * sStride ..]}, its outputs at
+     * {@code out[outOff + t * outStride + r]}. Kernels decode each quant vector to floats once and
+     * multiply it with the activations of several tokens, so a small batch costs much less than
+     * its tokens one at a time. This default does them one at a time.
+     */
+    default void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < tokens; t++) dot(g0, g1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+    }
+
     /** {@code sums[sOff + k] = x[xOff + 32k] + ... + x[xOff + 32k + 31]} for {@code k < n/32}. */
     static void sums32(float[] x, int xOff, int n, float[] sums, int sOff) {
         for (int k = 0; k < n / 32; k++) sums[sOff + k] = InterleavedQ4K.sum32(x, xOff + 32 * k);

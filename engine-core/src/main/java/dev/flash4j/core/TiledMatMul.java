@@ -177,17 +177,23 @@ final class TiledMatMul {
         }
     }
 
-    /** One token against a 16-row column-major tile, its 16 outputs to {@code out[o ..]}. */
+    /**
+     * One token against a 16-row column-major tile, its 16 outputs to {@code out[o ..]}. Four
+     * accumulators, so that four FMAs (latency 4 cycles) are in flight.
+     */
     private static void outer1(float[] tile, int cols, float[] x, int x0, float[] out, int o) {
-        for (int h = 0; h < InterleavedRows.GROUP; h += L) {
-            FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        int g = InterleavedRows.GROUP;
+        for (int h = 0; h < g; h += L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
             int c = 0;
-            for (; c + 2 <= cols; c += 2) {
-                c0 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
-                c1 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * (c + 1) + h).fma(FloatVector.broadcast(F, x[x0 + c + 1]), c1);
+            for (; c + 4 <= cols; c += 4) {
+                c0 = FloatVector.fromArray(F, tile, g * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+                c1 = FloatVector.fromArray(F, tile, g * (c + 1) + h).fma(FloatVector.broadcast(F, x[x0 + c + 1]), c1);
+                c2 = FloatVector.fromArray(F, tile, g * (c + 2) + h).fma(FloatVector.broadcast(F, x[x0 + c + 2]), c2);
+                c3 = FloatVector.fromArray(F, tile, g * (c + 3) + h).fma(FloatVector.broadcast(F, x[x0 + c + 3]), c3);
             }
-            for (; c < cols; c++) c0 = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
-            c0.add(c1).intoArray(out, o + h);
+            for (; c < cols; c++) c0 = FloatVector.fromArray(F, tile, g * c + h).fma(FloatVector.broadcast(F, x[x0 + c]), c0);
+            c0.add(c1).add(c2.add(c3)).intoArray(out, o + h);
         }
     }
 

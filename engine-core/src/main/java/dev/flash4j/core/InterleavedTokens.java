@@ -1,0 +1,73 @@
+package dev.flash4j.core;
+
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Shared pieces of the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}). A
+ * kernel handles a pass of 4 (or 3, 2) tokens over one group: per token one float accumulator vector
+ * of {@link Wide#L} lanes (rows), kept in a small {@code acc} array between the kernel's pieces
+ * ({@code acc[k*L ..]} is token k's), because a method cannot return several vectors and the
+ * pieces must stay small for C2 (see {@link Q4KFormat}'s note on method size). The array traffic
+ * is a few loads and stores per sub-block, next to 32 columns of decoding and FMAs.
+ */
+final class InterleavedTokens {
+    /** Largest pass of tokens a kernel takes at once. */
+    static final int PASS = 4;
+
+    private InterleavedTokens() {}
+
+    /** Lanes {@code [h, h+L)} of the pass's first {@code n} tokens' accumulators to their outputs. */
+    static void store(float[] acc, int n, float[] out, int o, int outStride) {
+        for (int k = 0; k < n; k++) System.arraycopy(acc, k * Wide.L, out, o + k * outStride, Wide.L);
+    }
+
+    /**
+     * Q4_K/Q5_K layouts (dmin at {@code bo + 64}, mins of sub-block s at {@code bo + 256 + 16s}):
+     * subtracts {@code dmin * sum_s(min_s * sums_k[s])} of one block from tokens 0..3's accumulators.
+     */
+    static void mins4(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0, m3 = m0;
+        for (int s = 0; s < 8; s++) {
+            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
+            m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
+            m2 = mn.fma(FloatVector.broadcast(Wide.F, sums[s2 + s]), m2);
+            m3 = mn.fma(FloatVector.broadcast(Wide.F, sums[s3 + s]), m3);
+        }
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+        m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
+    }
+
+    /** {@link #mins4} for tokens 0..2. */
+    static void mins3(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, float[] acc) {
+        FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0;
+        for (int s = 0; s < 8; s++) {
+            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
+            m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
+            m2 = mn.fma(FloatVector.broadcast(Wide.F, sums[s2 + s]), m2);
+        }
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
+        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
+    }
+
+    /** {@link #mins4} for tokens 0 and 1. */
+    static void mins2(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, float[] acc) {
+        FloatVector m0 = Wide.zero(), m1 = m0;
+        for (int s = 0; s < 8; s++) {
+            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
+            m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
+        }
+        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.flash4j.core;
+
+import dev.flash4j.gguf.GgmlType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The multi-token interleaved kernels ({@link InterleavedRows#dotTokens}) against the single-token
+ * kernel {@link InterleavedRows#dot} and against the row kernels, for every token count 1..17
+ * (passes of 4, 3 and 2 tokens, and single tokens), tokens at scattered offsets, and a
+ * row count that leaves rows after the last whole group (those go to the row kernels).
+ */
+class InterleavedTokensTest {
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+    private static final int ROWS = 3 * InterleavedRows.GROUP + 5, COLS = 512, STRIDE = COLS + 96;
+
+    private static WeightMatrix matrix(Arena arena, GgmlType t, Random rnd) {
+        long rowBytes = t.rowBytes(COLS);
+        MemorySegment seg = arena.allocate(rowBytes * ROWS, 64);
+        float[] src = new float[COLS];
+        for (int r = 0; r < ROWS; r++) {
+            for (int i = 0; i < COLS; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 5)) + 0.3);
+            Quantizer.quantizeRow(t, src, 0, COLS, seg, r * rowBytes);
+        }
+        return new WeightMatrix("w", BlockFormats.of(t), seg, ROWS, COLS, rowBytes).interleave();
+    }
+
+    /** 17 tokens' activations, one every {@link #STRIDE} floats, with a nonzero mean so that the mins matter. */
+    private static float[] activations(Random rnd) {
+        float[] x = new float[17 * STRIDE];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() + 0.2);
+        return x;
+    }
+
+    /** Per-token kernel and multi-token kernel agree to float rounding for every token count. */
+    @Test
+    void multiTokenKernelsMatchTheSingleTokenKernel() {
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofConfined()) {
+            for (GgmlType t : TYPES) {
+                WeightMatrix w = matrix(arena, t, rnd);
+                InterleavedRows iw = w.interleaved();
+                float[] x = activations(rnd);
+                int sStride = COLS / 32 + 3;
+                for (int tokens = 1; tokens <= 17; tokens++) {
+                    int[] xOffs = new int[tokens];
+                    for (int k = 0; k < tokens; k++) xOffs[k] = ((k * 5 + 3) % 17) * STRIDE + 32;
+                    float[] sums = new float[tokens * sStride];
+                    for (int k = 0; k < tokens; k++) InterleavedRows.sums32(x, xOffs[k], COLS, sums, k * sStride);
+                    int outOff = 7, outStride = ROWS + 9;
+                    float[] got = new float[outOff + tokens * outStride], want = new float[got.length];
+                    iw.dotTokens(0, iw.groups(), x, xOffs, tokens, sums, sStride, got, outOff, outStride);
+                    for (int k = 0; k < tokens; k++) iw.dot(0, iw.groups(), x, xOffs[k], sums, k * sStride, want, outOff + k * outStride);
+                    for (int k = 0; k < tokens; k++) {
+                        for (int r = 0; r < iw.groups() * InterleavedRows.GROUP; r++) {
+                            int o = outOff + k * outStride + r;
+                            double scale = absDot(w, r, x, xOffs[k]);
+                            assertEquals(want[o], got[o], 2e-6 * scale, t + " tokens " + tokens + " token " + k + " row " + r);
+                        }
+                    }
+                    // outputs outside the interleaved rows are left alone
+                    for (int k = 0; k < tokens; k++) {
+                        for (int r = iw.groups() * InterleavedRows.GROUP; r < outStride; r++) assertEquals(0f, got[outOff + k * outStride + r]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Through {@link MatMul}: every token count on an interleaved matrix equals the row kernels, the rows after the last group included. */
+    @Test
+    void smallBatchProductsMatchTheRowKernels() {
+        Random rnd = new Random(12);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : TYPES) {
+                WeightMatrix w = matrix(arena, t, rnd);
+                float[] x = activations(rnd);
+                for (int tokens = 1; tokens <= 17; tokens++) {
+                    int[] sel = new int[tokens];
+                    for (int k = 0; k < tokens; k++) sel[k] = (k * 7 + 4) % 17;
+                    int outStride = ROWS + 1;
+                    float[] out = new float[tokens * outStride];
+                    MatMul.matmulRows(pool, w, x, STRIDE, sel, tokens, out, outStride);
+                    for (int k = 0; k < tokens; k++) {
+                        for (int r = 0; r < ROWS; r++) {
+                            double want = w.dotRow(r, x, sel[k] * STRIDE);
+                            assertEquals(want, out[k * outStride + r], 1e-5 * absDot(w, r, x, sel[k] * STRIDE), t + " tokens " + tokens + " token " + k + " row " + r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double absDot(WeightMatrix w, int r, float[] x, int xOff) {
+        float[] row = new float[COLS];
+        w.dequantizeRow(r, row, 0);
+        double s = 0;
+        for (int i = 0; i < COLS; i++) s += Math.abs((double) row[i] * x[xOff + i]);
+        return s;
+    }
+}
