@@ -3,13 +3,16 @@ package dev.flash4j.core;
 import java.util.Arrays;
 
 /**
- * Several independent matrix-vector products ({@code out_i = W_i x_i}, float activations) run as
- * ONE parallel loop. A decode step's MoE block multiplies 9 experts times 3 matrices of a few MB
- * each; as one parallel loop per product that is 27 points per layer where the threads start
- * together and then wait for the slowest chunk, and on two cores that waiting measured 10-20% of a
- * decode step. Here the products' rows form one index space of work units (a 16-row group of an
- * interleaved matrix, or 16 rows of any other), handed out in chunks across the products, so the
- * threads meet once per batch of products.
+ * Several independent small products ({@code out_i[t] = W_i x_i[t]} for a few tokens {@code t},
+ * float activations) run as ONE parallel loop. A decode step's MoE block multiplies 9 experts times
+ * 3 matrices of a few MB each; as one parallel loop per product that is 27 points per layer where
+ * the threads start together and then wait for the slowest chunk, and on two cores that waiting
+ * measured 10-20% of a decode step. Here the products' rows form one index space of work units (a
+ * 16-row group of an interleaved matrix, or 16 rows of any other), handed out in chunks across the
+ * products, so the threads meet once per batch of products. A product of several tokens (a
+ * verify pass's tokens routed to one expert) uses the multi-token interleaved kernels
+ * ({@link InterleavedRows#dotTokens}); keep those to small counts ({@link #fits}): prompt-sized
+ * batches belong to {@link MatMul}'s tiled path.
  *
  * <p>Reusable and not thread-safe: {@link #clear}, {@link #add} the products, {@link #run}; the
  * arrays grow on demand and are then kept, so steady-state use allocates nothing. Each session (or
@@ -20,27 +23,61 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
 
     private WeightMatrix[] w = new WeightMatrix[8];
     private float[][] x = new float[8][], out = new float[8][];
-    private int[] xOff = new int[8], outOff = new int[8], sumsOff = new int[8];
+    /** Per product: its tokens' input offsets (a reused array per slot) and count, output offset and token stride. */
+    private int[][] xOffs = new int[8][];
+    private int[] tokens = new int[8], outOff = new int[8], outStride = new int[8];
     /** unitStart[i] = first work unit of product i; unitStart[n] = all units. */
     private int[] unitStart = new int[9];
-    /** Per-32-column sums of each interleaved product's input ({@link InterleavedRows#sums32}). */
-    private float[] sums = new float[0];
+    /** Per product (a reused array per slot): per-32-column sums of its inputs, token after token ({@link InterleavedRows#sums32}). */
+    private float[][] sums = new float[8][];
     private int n;
+
+    /** Whether {@code tokenCount} tokens on {@code matrix} belong here rather than to the tiled prompt kernels. */
+    public static boolean fits(WeightMatrix matrix, int tokenCount) {
+        return !MatMul.tiled(matrix, tokenCount);
+    }
 
     /** Forgets the products added so far. */
     public void clear() {
         n = 0;
     }
 
-    /** Adds {@code out[outOff .. outOff + W.rows()) = W x[xOff .. xOff + W.cols())}. */
+    /** Adds {@code out[outOff .. outOff + W.rows()) = W x[xOff .. xOff + W.cols())} (one token). */
     public void add(WeightMatrix matrix, float[] input, int inputOff, float[] output, int outputOff) {
+        int i = slot(matrix, input, 1, output, outputOff, 0);
+        xOffs[i][0] = inputOff;
+    }
+
+    /**
+     * Adds, for {@code count} tokens {@code t}, {@code out[outOff + t*outStride + r] = row r of W}
+     * times {@code x[xOff + t*xStride ..]}.
+     */
+    public void add(WeightMatrix matrix, float[] input, int inputOff, int inputStride, int count, float[] output, int outputOff, int outputStride) {
+        int i = slot(matrix, input, count, output, outputOff, outputStride);
+        for (int t = 0; t < count; t++) xOffs[i][t] = inputOff + t * inputStride;
+    }
+
+    /**
+     * Like {@link #add(WeightMatrix, float[], int, int, int, float[], int, int)} with token {@code t}'s
+     * input at {@code x[rows[rowsOff + t] * inputStride ..]}.
+     */
+    public void addRows(WeightMatrix matrix, float[] input, int inputStride, int[] rows, int rowsOff, int count, float[] output, int outputOff, int outputStride) {
+        int i = slot(matrix, input, count, output, outputOff, outputStride);
+        for (int t = 0; t < count; t++) xOffs[i][t] = rows[rowsOff + t] * inputStride;
+    }
+
+    private int slot(WeightMatrix matrix, float[] input, int count, float[] output, int outputOff, int outputStride) {
+        if (count < 1) throw new IllegalArgumentException("a product needs at least one token, got " + count);
         if (n == w.length) grow();
-        w[n] = matrix;
-        x[n] = input;
-        xOff[n] = inputOff;
-        out[n] = output;
-        outOff[n] = outputOff;
-        n++;
+        int i = n++;
+        w[i] = matrix;
+        x[i] = input;
+        out[i] = output;
+        tokens[i] = count;
+        outOff[i] = outputOff;
+        outStride[i] = outputStride;
+        if (xOffs[i] == null || xOffs[i].length < count) xOffs[i] = new int[Math.max(count, 4)];
+        return i;
     }
 
     private void grow() {
@@ -48,26 +85,26 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         w = Arrays.copyOf(w, c);
         x = Arrays.copyOf(x, c);
         out = Arrays.copyOf(out, c);
-        xOff = Arrays.copyOf(xOff, c);
+        xOffs = Arrays.copyOf(xOffs, c);
+        tokens = Arrays.copyOf(tokens, c);
         outOff = Arrays.copyOf(outOff, c);
-        sumsOff = Arrays.copyOf(sumsOff, c);
+        outStride = Arrays.copyOf(outStride, c);
+        sums = Arrays.copyOf(sums, c);
         unitStart = Arrays.copyOf(unitStart, c + 1);
     }
 
     /** Runs every product added since the last {@link #clear}, on all threads of {@code pool}. */
     public void run(WorkerPool pool) {
-        int units = 0, sumsNeeded = 0;
+        int units = 0;
         for (int i = 0; i < n; i++) {
             unitStart[i] = units;
             units += (w[i].rows() + ROWS_PER_UNIT - 1) / ROWS_PER_UNIT;
-            sumsOff[i] = sumsNeeded;
-            if (w[i].interleaved() != null) sumsNeeded += w[i].cols() / 32;
+            if (w[i].interleaved() == null) continue;
+            int per = w[i].cols() / 32;
+            if (sums[i] == null || sums[i].length < tokens[i] * per) sums[i] = new float[Math.max(tokens[i], 4) * per];
+            for (int t = 0; t < tokens[i]; t++) InterleavedRows.sums32(x[i], xOffs[i][t], w[i].cols(), sums[i], t * per);
         }
         unitStart[n] = units;
-        if (sums.length < sumsNeeded) sums = new float[sumsNeeded];
-        for (int i = 0; i < n; i++) {
-            if (w[i].interleaved() != null) InterleavedRows.sums32(x[i], xOff[i], w[i].cols(), sums, sumsOff[i]);
-        }
         pool.parallelFor(units, 1, this);
     }
 
@@ -85,12 +122,17 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
     private void unit(int i, int local) {
         WeightMatrix m = w[i];
         InterleavedRows iw = m.interleaved();
+        int count = tokens[i];
         if (iw != null && local < iw.groups()) {
-            iw.dot(local, local + 1, x[i], xOff[i], sums, sumsOff[i], out[i], outOff[i]);
+            if (count == 1) iw.dot(local, local + 1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
+            else iw.dotTokens(local, local + 1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
             return;
         }
         int r0 = local * ROWS_PER_UNIT, r1 = Math.min(m.rows(), r0 + ROWS_PER_UNIT);
         float[] o = out[i];
-        for (int r = r0; r < r1; r++) o[outOff[i] + r] = m.dotRow(r, x[i], xOff[i]);
+        for (int t = 0; t < count; t++) {
+            int ot = outOff[i] + t * outStride[i], xt = xOffs[i][t];
+            for (int r = r0; r < r1; r++) o[ot + r] = m.dotRow(r, x[i], xt);
+        }
     }
 }

@@ -65,4 +65,48 @@ class MatVecBatchTest {
             }
         }
     }
+
+    /** Products of 1..8 tokens, inputs by stride or by row list, outputs strided: each equals MatMul on its own. */
+    @Test
+    void multiTokenProductsEqualSeparateOnes() {
+        Random rnd = new Random(11);
+        int cols = 512;
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            WeightMatrix[] ws = {
+                    random(arena, GgmlType.Q4_K, 37, cols, rnd, true),
+                    random(arena, GgmlType.Q6_K, 32, cols, rnd, true),
+                    random(arena, GgmlType.Q5_K, 19, cols, rnd, true),
+                    random(arena, GgmlType.Q8_0, 21, cols, rnd, false),
+            };
+            int tokensAvailable = 8;
+            float[] x = new float[tokensAvailable * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            MatVecBatch batch = new MatVecBatch();
+            for (int count = 1; count <= 8; count++) {
+                int[] rows = new int[count];
+                for (int t = 0; t < count; t++) rows[t] = (3 * t + count) % tokensAvailable;
+                float[][] got = new float[ws.length][], want = new float[ws.length][];
+                batch.clear();
+                for (int i = 0; i < ws.length; i++) {
+                    int stride = ws[i].rows() + 5;
+                    got[i] = new float[2 + count * stride];
+                    want[i] = new float[2 + count * stride];
+                    if (i % 2 == 0) batch.addRows(ws[i], x, cols, rows, 0, count, got[i], 2, stride);
+                    else batch.add(ws[i], x, 0, cols, count, got[i], 2, stride);
+                    for (int t = 0; t < count; t++) {
+                        int row = i % 2 == 0 ? rows[t] : t;
+                        float[] one = new float[ws[i].rows()];
+                        MatMul.matvec(pool, ws[i], java.util.Arrays.copyOfRange(x, row * cols, (row + 1) * cols), one);
+                        System.arraycopy(one, 0, want[i], 2 + t * stride, one.length);
+                    }
+                }
+                batch.run(pool);
+                for (int i = 0; i < ws.length; i++) {
+                    for (int k = 0; k < want[i].length; k++) {
+                        assertEquals(want[i][k], got[i][k], 1e-4f * (1 + Math.abs(want[i][k])), count + " tokens, product " + i + ", output " + k);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -35,29 +35,52 @@ public record FeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down,
     }
 
     /**
-     * For ONE token: adds {@code weight[i] * ffn_i(h)} for each of {@code ffns[0..count)} to
-     * {@code out[outOff ..]} (weights null = 1), with all the gate and up products in one parallel
-     * loop and all the down products in another ({@link MatVecBatch}): a decode step's routed and
-     * shared experts then cost two meeting points of the threads instead of three per expert.
-     * {@code gateBuf}/{@code upBuf} must hold {@code count * max hiddenSize()} floats,
-     * {@code downBuf} {@code count * dim}; float activations.
+     * For a few tokens (a decode step, a verify pass): FFN {@code ffns[j]} applied to the tokens
+     * {@code rows[start[j] .. start[j+1])} of {@code h} (row stride {@code dim}), each result times
+     * {@code weight[start[j] + i]} (null: 1) added to the token's row of {@code out}. All gate and
+     * up products run in one parallel loop and all down products in another ({@link MatVecBatch}):
+     * a step's routed and shared experts then cost two meeting points of the threads instead of
+     * three per expert. Entry {@code e = start[j] + i} keeps its hidden state at
+     * {@code gateBuf[e * H ..]} ({@code H} = the largest hidden size) and its output at
+     * {@code downBuf[e * dim ..]}; see {@link #fusedFits}. Float activations.
      */
-    public static void addAllTo(WorkerPool pool, MatVecBatch batch, FeedForward[] ffns, float[] weight, int count,
-                                float[] h, int hOff, int dim, float[] out, int outOff, float[] gateBuf, float[] upBuf, float[] downBuf) {
+    public static void addAllTo(WorkerPool pool, MatVecBatch batch, FeedForward[] ffns, int count, int[] rows, int[] start, float[] weight,
+                                float[] h, int dim, float[] out, float[] gateBuf, float[] upBuf, float[] downBuf) {
+        int stride = maxHidden(ffns, count);
+        batch.clear();
+        for (int j = 0; j < count; j++) {
+            int n = start[j + 1] - start[j];
+            batch.addRows(ffns[j].gate, h, dim, rows, start[j], n, gateBuf, start[j] * stride, stride);
+            batch.addRows(ffns[j].up, h, dim, rows, start[j], n, upBuf, start[j] * stride, stride);
+        }
+        batch.run(pool);
+        batch.clear();
+        for (int j = 0; j < count; j++) {
+            int n = start[j + 1] - start[j];
+            for (int e = start[j]; e < start[j + 1]; e++) SwiGlu.apply(gateBuf, e * stride, upBuf, e * stride, ffns[j].hiddenSize(), ffns[j].clampLimit);
+            batch.add(ffns[j].down, gateBuf, start[j] * stride, stride, n, downBuf, start[j] * dim, dim);
+        }
+        batch.run(pool);
+        for (int e = 0; e < start[count]; e++) VectorOps.axpy(weight == null ? 1f : weight[e], downBuf, e * dim, out, rows[e] * dim, dim);
+    }
+
+    /**
+     * Whether {@link #addAllTo} can take these FFNs: buffers large enough for its entries, and every
+     * FFN's token count small enough for the small-batch kernels.
+     */
+    public static boolean fusedFits(FeedForward[] ffns, int count, int[] start, int dim, float[] gateBuf, float[] downBuf) {
+        int entries = start[count];
+        if ((long) entries * maxHidden(ffns, count) > gateBuf.length || (long) entries * dim > downBuf.length) return false;
+        for (int j = 0; j < count; j++) {
+            int n = start[j + 1] - start[j];
+            if (!MatVecBatch.fits(ffns[j].gate, n) || !MatVecBatch.fits(ffns[j].up, n) || !MatVecBatch.fits(ffns[j].down, n)) return false;
+        }
+        return true;
+    }
+
+    private static int maxHidden(FeedForward[] ffns, int count) {
         int stride = 0;
         for (int i = 0; i < count; i++) stride = Math.max(stride, ffns[i].hiddenSize());
-        batch.clear();
-        for (int i = 0; i < count; i++) {
-            batch.add(ffns[i].gate, h, hOff, gateBuf, i * stride);
-            batch.add(ffns[i].up, h, hOff, upBuf, i * stride);
-        }
-        batch.run(pool);
-        batch.clear();
-        for (int i = 0; i < count; i++) {
-            SwiGlu.apply(gateBuf, i * stride, upBuf, i * stride, ffns[i].hiddenSize(), ffns[i].clampLimit);
-            batch.add(ffns[i].down, gateBuf, i * stride, downBuf, i * dim);
-        }
-        batch.run(pool);
-        for (int i = 0; i < count; i++) VectorOps.axpy(weight == null ? 1f : weight[i], downBuf, i * dim, out, outOff, dim);
+        return stride;
     }
 }

@@ -6,6 +6,7 @@ import dev.flash4j.attention.LayerKvCache;
 import dev.flash4j.attention.Rope;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.MatMul;
+import dev.flash4j.core.MatVecBatch;
 import dev.flash4j.core.VectorOps;
 import dev.flash4j.core.WeightMatrix;
 import dev.flash4j.core.WorkerPool;
@@ -123,13 +124,13 @@ public final class Step35Model {
     private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
         rmsNormRows(pool, st, st.x, w.attnNorm(), st.h, n, d);
-        if (fusable(st, n)) {
-            // one token: the four projections of the same input in one parallel loop
+        if (fusable(st, n) && MatVecBatch.fits(w.wq(), n) && MatVecBatch.fits(w.wk(), n) && MatVecBatch.fits(w.wv(), n) && MatVecBatch.fits(w.wGate(), n)) {
+            // a few tokens: the four projections of the same input in one parallel loop
             st.fused.clear();
-            st.fused.add(w.wq(), st.h, 0, st.q, 0);
-            st.fused.add(w.wk(), st.h, 0, st.k, 0);
-            st.fused.add(w.wv(), st.h, 0, st.v, 0);
-            st.fused.add(w.wGate(), st.h, 0, st.gate, 0);
+            st.fused.add(w.wq(), st.h, 0, d, n, st.q, 0, w.wq().rows());
+            st.fused.add(w.wk(), st.h, 0, d, n, st.k, 0, w.wk().rows());
+            st.fused.add(w.wv(), st.h, 0, d, n, st.v, 0, w.wv().rows());
+            st.fused.add(w.wGate(), st.h, 0, d, n, st.gate, 0, w.wGate().rows());
             st.fused.run(pool);
         } else {
             MatMul.matmul(pool, w.wq(), st.h, n, st.q, 0, st.activations);
@@ -156,12 +157,16 @@ public final class Step35Model {
         pool.parallelFor(n, TOKEN_GRAIN, st.loops.rmsNormRows.set(src, weight, config.rmsEps(), dst, d));
     }
 
+    /** Largest pass whose products run fused ({@link #fusable}): decode steps and verify passes. */
+    static final int FUSED_MAX_TOKENS = 8;
+
     /**
-     * Whether a pass of {@code n} tokens runs its products fused ({@link dev.flash4j.core.MatVecBatch}):
-     * single tokens with float activations, i.e. decode steps (8-bit activations keep their own kernels).
+     * Whether a pass of {@code n} tokens runs its products fused ({@link MatVecBatch}: several
+     * products per parallel loop): up to {@link #FUSED_MAX_TOKENS} tokens with float activations,
+     * i.e. decode steps and verify passes (8-bit activations keep their own kernels).
      */
     private static boolean fusable(Step35State st, int n) {
-        return n == 1 && st.activations == ActivationPrecision.F32;
+        return n <= FUSED_MAX_TOKENS && st.activations == ActivationPrecision.F32;
     }
 
     /** {@code x += ffn(norm(x))}: dense, or routed experts plus the shared expert. */
@@ -172,8 +177,11 @@ public final class Step35Model {
         for (int b = 0; b < n; b++) all[b] = b;
         if (w.dense() != null) {
             if (fusable(st, n)) {
-                st.tokenExperts[0] = w.dense();
-                FeedForward.addAllTo(pool, st.fused, st.tokenExperts, null, 1, st.h, 0, d, st.x, 0, st.ffGate, st.ffUp, st.ffDown);
+                st.fusedStart[0] = 0;
+                fuseAll(st, 0, w.dense(), n);
+            }
+            if (fusable(st, n) && FeedForward.fusedFits(st.fusedFfns, 1, st.fusedStart, d, st.ffGate, st.ffDown)) {
+                FeedForward.addAllTo(pool, st.fused, st.fusedFfns, 1, st.fusedRows, st.fusedStart, null, st.h, d, st.x, st.ffGate, st.ffUp, st.ffDown);
             } else {
                 w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
             }
@@ -184,18 +192,17 @@ public final class Step35Model {
         MatMul.matmul(pool, moe.router(), st.h, n, st.router, 0, st.activations);
         for (int b = 0; b < n; b++) moe.routing().route(st.router, b * ne, st.expertIds, st.expertWeights, b * k);
         if (fusable(st, n)) {
-            // one token: its k experts and the shared one, gate/up products in one loop, down in another
+            // a few tokens: every chosen expert with its tokens, then the shared one with all; gate/up products in one loop, down in another
+            st.fusedStart[0] = 0;
             int count = 0;
-            for (int j = 0; j < k; j++) {
-                st.tokenExperts[count] = moe.experts()[st.expertIds[j]];
-                st.tokenExpertWeights[count++] = st.expertWeights[j];
+            for (int e = 0; e < ne; e++) {
+                if (fuseExpert(st, count, moe.experts()[e], e, n, k)) count++;
             }
-            if (moe.shared() != null) {
-                st.tokenExperts[count] = moe.shared();
-                st.tokenExpertWeights[count++] = 1f;
+            if (moe.shared() != null) fuseAll(st, count++, moe.shared(), n);
+            if (FeedForward.fusedFits(st.fusedFfns, count, st.fusedStart, d, st.ffGate, st.ffDown)) {
+                FeedForward.addAllTo(pool, st.fused, st.fusedFfns, count, st.fusedRows, st.fusedStart, st.fusedWeights, st.h, d, st.x, st.ffGate, st.ffUp, st.ffDown);
+                return;
             }
-            FeedForward.addAllTo(pool, st.fused, st.tokenExperts, st.tokenExpertWeights, count, st.h, 0, d, st.x, 0, st.ffGate, st.ffUp, st.ffDown);
-            return;
         }
         if (moe.shared() != null) moe.shared().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
         // group the batch by expert so each expert's weights are read once for all its tokens
@@ -214,6 +221,37 @@ public final class Step35Model {
                 expert.addTo(pool, st.h, d, st.tokensOfExpert, st.weightsOfExpert, count, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
             }
         }
+    }
+
+    /** Appends {@code ffn} as fused FFN {@code j}, taking all {@code n} tokens with weight 1 (the dense FFN, the shared expert). */
+    private static void fuseAll(Step35State st, int j, FeedForward ffn, int n) {
+        int first = st.fusedStart[j];
+        for (int b = 0; b < n; b++) {
+            st.fusedRows[first + b] = b;
+            st.fusedWeights[first + b] = 1f;
+        }
+        st.fusedFfns[j] = ffn;
+        st.fusedStart[j + 1] = first + n;
+    }
+
+    /**
+     * Appends expert {@code e} as fused FFN {@code j} with the tokens that chose it among their
+     * {@code k} and their routing weights; appends nothing and returns false when no token did.
+     */
+    private static boolean fuseExpert(Step35State st, int j, FeedForward expert, int e, int n, int k) {
+        int first = st.fusedStart[j], at = first;
+        for (int b = 0; b < n; b++) {
+            for (int c = 0; c < k; c++) {
+                if (st.expertIds[b * k + c] == e) {
+                    st.fusedRows[at] = b;
+                    st.fusedWeights[at++] = st.expertWeights[b * k + c];
+                }
+            }
+        }
+        if (at == first) return false;
+        st.fusedFfns[j] = expert;
+        st.fusedStart[j + 1] = at;
+        return true;
     }
 
     /**

@@ -28,9 +28,14 @@ public final class Step35State {
     final float[] cos, sin;
     /** A single token's products fused into one parallel loop each (see {@code Step35Model}); reused every step. */
     final MatVecBatch fused = new MatVecBatch();
-    /** A single token's selected experts and the shared one, and their weights (see {@code FeedForward.addAllTo}). */
-    final FeedForward[] tokenExperts;
-    final float[] tokenExpertWeights;
+    /**
+     * A small batch's FFNs for {@code FeedForward.addAllTo}: the experts its tokens chose and the
+     * shared one ({@code fusedFfns}), each FFN's tokens ({@code fusedRows[fusedStart[j] ..
+     * fusedStart[j+1])}) and their routing weights ({@code fusedWeights}).
+     */
+    final FeedForward[] fusedFfns;
+    final int[] fusedRows, fusedStart;
+    final float[] fusedWeights;
     /** The forward pass's per-token loop bodies, reused by every call on this state. */
     final Step35Loops loops = new Step35Loops();
 
@@ -68,14 +73,16 @@ public final class Step35State {
         this.gate = new float[b * maxHeads];
         this.attn = new float[b * maxHeads * c.headDim()];
         this.proj = new float[b * Math.max(d, 2 * d)];
-        // a batch's hidden rows, or one token's selected experts and the shared one side by side
-        int tokenFfns = c.expertsUsed() + 1;
-        int ffRows = Math.max(b * ff, tokenFfns * Math.max(c.expertFf(), c.sharedFf()));
+        // a batch's hidden rows, or a small batch's (token, FFN) entries side by side (see fusedFfns)
+        int fusedEntries = Math.min(b, Step35Model.FUSED_MAX_TOKENS) * (c.expertsUsed() + 1);
+        int ffRows = Math.max(b * ff, fusedEntries * ff);
         this.ffGate = new float[ffRows];
         this.ffUp = new float[ffRows];
-        this.ffDown = new float[Math.max(b, tokenFfns) * d];
-        this.tokenExperts = new FeedForward[tokenFfns];
-        this.tokenExpertWeights = new float[tokenFfns];
+        this.ffDown = new float[Math.max(b, fusedEntries) * d];
+        this.fusedFfns = new FeedForward[c.experts() + 1];
+        this.fusedRows = new int[fusedEntries];
+        this.fusedWeights = new float[fusedEntries];
+        this.fusedStart = new int[c.experts() + 2];
         this.router = new float[b * Math.max(1, c.experts())];
         this.expertIds = new int[b * Math.max(1, c.expertsUsed())];
         this.expertWeights = new float[b * Math.max(1, c.expertsUsed())];
