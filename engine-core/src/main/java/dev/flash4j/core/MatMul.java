@@ -50,7 +50,7 @@ public final class MatMul {
     /** {@code out[outOff + b*rows ..] = W x[b]} for {@code batch} vectors, activations as {@code p} says. */
     public static void matmul(WorkerPool pool, WeightMatrix w, float[] x, int batch, float[] out, int outOff, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
-        if (tiled(w, batch)) {
+        if (tiled(w, batch, p)) {
             int[] xOffs = new int[batch];
             for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
             tiled(pool, w, x, xOffs, out, outOff, rows);
@@ -87,7 +87,7 @@ public final class MatMul {
     /** {@link #matmulRows} with activations as {@code p} says. */
     public static void matmulRows(WorkerPool pool, WeightMatrix w, float[] x, int xStride, int[] sel, int count, float[] out, int outStride, ActivationPrecision p) {
         int rows = w.rows(), cols = w.cols();
-        if (tiled(w, count)) {
+        if (tiled(w, count, p)) {
             int[] xOffs = new int[count];
             for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
             tiled(pool, w, x, xOffs, out, 0, outStride);
@@ -117,9 +117,15 @@ public final class MatMul {
         });
     }
 
-    /** Whether {@code tokens} tokens on {@code w} take the tiled path. */
-    static boolean tiled(WeightMatrix w, int tokens) {
-        return tokens >= (w.interleaved() != null ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
+    /**
+     * Whether {@code tokens} tokens on {@code w} with activations {@code p} take the tiled path. The
+     * later threshold is for the float multi-token kernels; 8-bit activations on an interleaved
+     * matrix still go one token at a time, so they keep the earlier one.
+     */
+    static boolean tiled(WeightMatrix w, int tokens, ActivationPrecision p) {
+        InterleavedRows iw = w.interleaved();
+        boolean multiToken = iw != null && !(p == ActivationPrecision.Q8 && iw.supportsQ8());
+        return tokens >= (multiToken ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
     /**
