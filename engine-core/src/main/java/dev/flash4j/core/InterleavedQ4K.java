@@ -204,7 +204,7 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
         FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
         l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
-        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
         l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
         l3.fma(sl, h3.fma(sh, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
     }
@@ -269,7 +269,7 @@ final class InterleavedQ4K implements InterleavedRows {
         FloatVector sl = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + h)).mul(d);
         FloatVector sh = Wide.toFloat(Wide.u8(data, bo + SC + 32 * c + 16 + h)).mul(d);
         l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
-        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
     }
 
     /** {@code x[off] + ... + x[off + 31]}. */

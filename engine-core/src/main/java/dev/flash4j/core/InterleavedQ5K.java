@@ -180,7 +180,7 @@ final class InterleavedQ5K implements InterleavedRows {
         }
         FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
         a0.fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        a1.fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        a1.fma(sc, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
         a2.fma(sc, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
         a3.fma(sc, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
     }
@@ -236,7 +236,7 @@ final class InterleavedQ5K implements InterleavedRows {
         }
         FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h)).mul(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE));
         a0.add(b0).fma(sc, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        a1.add(b1).fma(sc, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        a1.add(b1).fma(sc, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
     }
 
     @Override

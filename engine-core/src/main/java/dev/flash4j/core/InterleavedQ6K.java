@@ -185,7 +185,7 @@ final class InterleavedQ6K implements InterleavedRows {
         FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
         FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
         a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
-        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
         a2.fma(sa, b2.fma(sb, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
         a3.fma(sa, b3.fma(sb, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L))).intoArray(acc, 3 * Wide.L);
     }
@@ -246,7 +246,7 @@ final class InterleavedQ6K implements InterleavedRows {
         FloatVector sa = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h)).mul(d);
         FloatVector sb = Wide.toFloat(Wide.s8(data, bo + SC + 16 * (t + 1) + h)).mul(d);
         a0.fma(sa, b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
-        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L))).intoArray(acc, Wide.L);
+        a1.fma(sa, b1.fma(sb, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
     }
 
     @Override

@@ -38,7 +38,7 @@ final class InterleavedTokens {
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
         m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
         m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
         m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
     }
@@ -68,6 +68,6 @@ final class InterleavedTokens {
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
         m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, 1 * Wide.L)).intoArray(acc, Wide.L);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
     }
 }

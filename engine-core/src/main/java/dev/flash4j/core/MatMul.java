@@ -53,7 +53,7 @@ public final class MatMul {
         Loops loops = LOOPS.get();
         int[] xOffs = loops.xOffsets(batch);
         for (int b = 0; b < batch; b++) xOffs[b] = b * cols;
-        if (tiled(w, batch)) {
+        if (tiled(w, batch, p)) {
             tiled(pool, loops, w, x, xOffs, batch, out, outOff, rows);
             return;
         }
@@ -80,7 +80,7 @@ public final class MatMul {
         Loops loops = LOOPS.get();
         int[] xOffs = loops.xOffsets(count);
         for (int i = 0; i < count; i++) xOffs[i] = sel[i] * xStride;
-        if (tiled(w, count)) {
+        if (tiled(w, count, p)) {
             tiled(pool, loops, w, x, xOffs, count, out, 0, outStride);
             return;
         }
@@ -97,9 +97,15 @@ public final class MatMul {
         run(pool, rows, ROW_GRAIN, loops.floatRows.set(w, x, xOffs, count, out, 0, outStride));
     }
 
-    /** Whether {@code tokens} tokens on {@code w} take the tiled path. */
-    static boolean tiled(WeightMatrix w, int tokens) {
-        return tokens >= (w.interleaved() != null ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
+    /**
+     * Whether {@code tokens} tokens on {@code w} with activations {@code p} take the tiled path. The
+     * later threshold is for the float multi-token kernels; 8-bit activations on an interleaved
+     * matrix still go one token at a time, so they keep the earlier one.
+     */
+    static boolean tiled(WeightMatrix w, int tokens, ActivationPrecision p) {
+        InterleavedRows iw = w.interleaved();
+        boolean multiToken = iw != null && !(p == ActivationPrecision.Q8 && iw.supportsQ8());
+        return tokens >= (multiToken ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
     /**

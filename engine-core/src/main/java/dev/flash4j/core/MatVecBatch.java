@@ -34,7 +34,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
 
     /** Whether {@code tokenCount} tokens on {@code matrix} belong here rather than to the tiled prompt kernels. */
     public static boolean fits(WeightMatrix matrix, int tokenCount) {
-        return !MatMul.tiled(matrix, tokenCount);
+        return !MatMul.tiled(matrix, tokenCount, ActivationPrecision.F32);
     }
 
     /** Forgets the products added so far. */
