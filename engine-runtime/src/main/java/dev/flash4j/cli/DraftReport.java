@@ -15,7 +15,8 @@ final class DraftReport {
         sb.append(String.format(Locale.ROOT, "  decode step %.2f ms; verify %d tokens %.2f ms (%.2fx a decode step)%n",
                 r.decodeMs(), r.levels() + 1, r.verifyMs(), r.verifyCost()));
         for (int k = 1; k <= r.levels(); k++) {
-            sb.append(String.format(Locale.ROOT, "  draft level %d: %.2f ms (%.2fx a decode step)%n", k, r.draftLevelMs()[k - 1], r.draftCost(k)));
+            sb.append(String.format(Locale.ROOT, "  draft level %d (catching up %d rows, head on the last): %.2f ms (%.2fx a decode step)%n",
+                    k, r.levels() + 1, r.draftLevelMs()[k - 1], r.draftCost(k)));
         }
         sb.append(String.format(Locale.ROOT, "  all drafts accepted: predicted %.2fx, measured %.2fx (%.2f tokens per verify pass; %.1f vs %.1f tokens/s)%n",
                 r.predictedSpeedup(), r.forcedSpeedup(), r.forcedTokensPerPass(), r.forcedTokensPerSecond(), r.plainTokensPerSecond()));

@@ -3,12 +3,15 @@ package dev.flash4j.runtime;
 import dev.flash4j.model.Step35Model;
 import dev.flash4j.model.Step35State;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
  * What speculative decoding costs and gains on a model, the measurements behind
- * {@code bench --draft K}: the time of a plain decode step, of one draft level (one MTP block pass
- * plus its head, for one token), and of verifying {@code K+1} tokens in one pass; from those, the
+ * {@code bench --draft K}: the time of a plain decode step, of one draft level as it runs when
+ * every draft is accepted (one MTP block pass over the {@code K+1} rows the previous round accepted,
+ * which the level must catch up on, plus its head for the last row), and of verifying {@code K+1}
+ * tokens in one pass; from those, the
  * speed-up a fully accepted draft of {@code K} levels should give; and measured generation speeds:
  * plain greedy, speculative with drafts forced to the model's own greedy output (every draft
  * accepted: the ceiling), and speculative with the model's own drafter and adaptive length (on
@@ -69,8 +72,10 @@ public final class DraftBench {
             int[] one = {prompt[0]};
             int[] verify = new int[levels + 1];
             for (int i = 0; i <= levels; i++) verify[i] = random.nextInt(vocab);
-            float[] prev = new float[d], next = new float[d];
-            System.arraycopy(hidden, (promptTokens - 1) * d, prev, 0, d);
+            // a fully accepted round leaves every level K+1 rows to catch up on before it drafts
+            int rows = Math.min(levels + 1, promptTokens);
+            int[] catchUp = Arrays.copyOfRange(prompt, promptTokens - rows, promptTokens);
+            float[] prev = Arrays.copyOfRange(hidden, (promptTokens - rows) * d, promptTokens * d), next = new float[rows * d];
             decodeMs = timeMs(warmups, iterations, () -> {
                 s.prefill(one, logits);
                 s.rollback(1);
@@ -82,7 +87,7 @@ public final class DraftBench {
             for (int k = 1; k <= levels; k++) {
                 int level = k;
                 draftMs[k - 1] = timeMs(warmups, iterations, () ->
-                        m.mtpForward(model.pool(), st, level, one, prev, promptTokens - 1, false, logits, next));
+                        m.mtpForward(model.pool(), st, level, catchUp, prev, promptTokens - rows, false, logits, next));
             }
         }
         double plain = 0, forced = 0, adaptive = 0, perPass = 0, acceptance = 0;
