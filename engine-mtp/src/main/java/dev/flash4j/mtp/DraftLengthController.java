@@ -10,7 +10,7 @@ package dev.flash4j.mtp;
  * {@code 1 + d * (draftCost + verifyCost)} decode steps. The controller picks the {@code d} with the
  * best tokens per cost; when no depth beats plain decoding it drafts nothing, and probes one level
  * now and then to notice when the drafter improves; the interval between probes doubles after each
- * failed probe (32, 64, ... 512 rounds). The costs are measured while decoding ({@link #observe}):
+ * failed probe (64, 128, 256, 512 rounds). The costs are measured while decoding ({@link #observe}):
  * a plain step when nothing is drafted, the time per draft level and per extra verified token
  * otherwise; until measured, the constructor's estimates stand. An adaptive controller measures a
  * plain step before it drafts at all.
@@ -18,7 +18,7 @@ package dev.flash4j.mtp;
 public final class DraftLengthController {
     private static final double EMA = 0.1;
     private static final double TIME_EMA = 0.3;
-    private static final int FIRST_PROBE_INTERVAL = 32, LAST_PROBE_INTERVAL = 512;
+    private static final int FIRST_PROBE_INTERVAL = 64, LAST_PROBE_INTERVAL = 512;
     private final int maxDraft;
     private final double draftCost;
     private final double verifyCost;

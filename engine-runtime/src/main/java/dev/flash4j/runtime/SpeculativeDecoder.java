@@ -28,7 +28,7 @@ import java.util.function.IntUnaryOperator;
  */
 public final class SpeculativeDecoder {
     /** Most indices an idle MTP level catches up when drafting resumes (see the drafting loop). */
-    private static final int CATCH_UP_LIMIT = 16;
+    private static final int CATCH_UP_LIMIT = 4;
     private final Session session;
     private final Step35Model model;
     private final Step35State state;
