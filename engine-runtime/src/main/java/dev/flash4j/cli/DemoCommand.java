@@ -69,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
                     model.getFileName(), c.layers(), c.mtpLayers(), c.embedding(), c.experts(), c.expertsUsed(), c.vocab());
             out.println(dev.flash4j.runtime.KvCacheCost.describe(c, options.kvCacheType(), options.contextSize(), options.batchSize()));
             out.printf("Weights: %.1f MB mapped, %.1f MB read per generated token%n", m.file().tensorBytes() / 1e6, m.weightBytesPerToken() / 1e6);
+            out.println("  " + m.weightLayout());
             Tokenizer tok = Tokenizer.fromMetadata(m.file().metadata());
             int[] ids = tok.encode(prompt, true, false);
             out.println("Prompt: " + prompt + "  (" + ids.length + " tokens)");
