@@ -189,18 +189,18 @@ public final class MatMul {
     }
 
     /** A reusable loop body: {@link #clear} drops the references the last call set. */
-    private abstract static sealed class Loop implements WorkerPool.RangeTask permits FloatRowsLoop, Q8RowsLoop, TiledLoop, InterleavedLoop {
+    private abstract static sealed class Loop implements WorkerPool.RangeTask permits ProductLoop, Q8RowsLoop {
         abstract void clear();
     }
 
-    /** Output rows {@code [start, end)} of {@code out[outOff + t*outStride + r] = dot(row r, x[xOffs[t] ..])}, row kernels. */
-    private static final class FloatRowsLoop extends Loop {
-        private WeightMatrix w;
-        private float[] x, out;
-        private int[] xOffs;
-        private int tokens, outOff, outStride;
+    /** A loop over one product with float inputs: the matrix, the tokens' inputs and where their outputs go. */
+    private abstract static sealed class ProductLoop extends Loop permits FloatRowsLoop, TiledLoop, InterleavedLoop {
+        WeightMatrix w;
+        float[] x, out;
+        int[] xOffs;
+        int tokens, outOff, outStride;
 
-        FloatRowsLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
+        final void setProduct(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
             this.w = w;
             this.x = x;
             this.xOffs = xOffs;
@@ -208,6 +208,20 @@ public final class MatMul {
             this.out = out;
             this.outOff = outOff;
             this.outStride = outStride;
+        }
+
+        @Override
+        void clear() {
+            w = null;
+            x = out = null;
+            xOffs = null;
+        }
+    }
+
+    /** Output rows {@code [start, end)} of {@code out[outOff + t*outStride + r] = dot(row r, x[xOffs[t] ..])}, row kernels. */
+    private static final class FloatRowsLoop extends ProductLoop {
+        FloatRowsLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
+            setProduct(w, x, xOffs, tokens, out, outOff, outStride);
             return this;
         }
 
@@ -216,13 +230,6 @@ public final class MatMul {
             for (int r = start; r < end; r++) {
                 for (int t = 0; t < tokens; t++) out[outOff + t * outStride + r] = w.dotRow(r, x, xOffs[t]);
             }
-        }
-
-        @Override
-        void clear() {
-            w = null;
-            x = out = null;
-            xOffs = null;
         }
     }
 
@@ -267,20 +274,9 @@ public final class MatMul {
      * {@link TiledMatMul} over index range {@code [start, end)}: groups of an interleaved matrix
      * (the index after the last group stands for the rows after the whole groups), or row tiles.
      */
-    private static final class TiledLoop extends Loop {
-        private WeightMatrix w;
-        private float[] x, out;
-        private int[] xOffs;
-        private int tokens, outOff, outStride;
-
+    private static final class TiledLoop extends ProductLoop {
         TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
-            this.w = w;
-            this.x = x;
-            this.xOffs = xOffs;
-            this.tokens = tokens;
-            this.out = out;
-            this.outOff = outOff;
-            this.outStride = outStride;
+            setProduct(w, x, xOffs, tokens, out, outOff, outStride);
             return this;
         }
 
@@ -295,13 +291,6 @@ public final class MatMul {
             TiledMatMul.groups(iw, w.cols(), x, xOffs, tokens, out, outOff, outStride, start, Math.min(end, groups));
             if (end > groups) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
         }
-
-        @Override
-        void clear() {
-            w = null;
-            x = out = null;
-            xOffs = null;
-        }
     }
 
     /**
@@ -309,24 +298,15 @@ public final class MatMul {
      * last group stands for the rows after the whole groups); 8-bit activations when {@code q8} is
      * set, else floats with their block sums.
      */
-    private static final class InterleavedLoop extends Loop {
-        private WeightMatrix w;
+    private static final class InterleavedLoop extends ProductLoop {
         private InterleavedRows iw;
-        private float[] x, out, sums;
-        private int[] xOffs;
-        private int tokens, outOff, outStride;
+        private float[] sums;
         private Q8Activations q8;
 
         InterleavedLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride,
                             Q8Activations q8, float[] sums) {
-            this.w = w;
+            setProduct(w, x, xOffs, tokens, out, outOff, outStride);
             this.iw = w.interleaved();
-            this.x = x;
-            this.xOffs = xOffs;
-            this.tokens = tokens;
-            this.out = out;
-            this.outOff = outOff;
-            this.outStride = outStride;
             this.q8 = q8;
             this.sums = sums;
             return this;
@@ -361,10 +341,9 @@ public final class MatMul {
 
         @Override
         void clear() {
-            w = null;
+            super.clear();
             iw = null;
-            x = out = sums = null;
-            xOffs = null;
+            sums = null;
             q8 = null;
         }
     }

@@ -179,12 +179,12 @@ public final class Step35Model {
             if (fusable(st, n)) {
                 st.fusedStart[0] = 0;
                 fuseAll(st, 0, w.dense(), n);
+                if (FeedForward.fusedFits(st.fusedFfns, 1, st.fusedStart, d, st.ffGate, st.ffDown)) {
+                    FeedForward.addAllTo(pool, st.fused, st.fusedFfns, 1, st.fusedRows, st.fusedStart, null, st.h, d, st.x, st.ffGate, st.ffUp, st.ffDown);
+                    return;
+                }
             }
-            if (fusable(st, n) && FeedForward.fusedFits(st.fusedFfns, 1, st.fusedStart, d, st.ffGate, st.ffDown)) {
-                FeedForward.addAllTo(pool, st.fused, st.fusedFfns, 1, st.fusedRows, st.fusedStart, null, st.h, d, st.x, st.ffGate, st.ffUp, st.ffDown);
-            } else {
-                w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
-            }
+            w.dense().addTo(pool, st.h, d, all, null, n, st.x, st.ffGate, st.ffUp, st.ffDown, st.activations);
             return;
         }
         Step35Weights.Moe moe = w.moe();

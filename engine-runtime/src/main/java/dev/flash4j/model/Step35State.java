@@ -23,7 +23,7 @@ public final class Step35State {
     // scratch, [maxBatch x width] row-major
     final float[] x, h, q, k, v, gate, attn, proj, logitsRows;
     final float[] ffGate, ffUp, ffDown, router;
-    final int[] expertIds, tokensOfExpert, expertCount;
+    final int[] expertIds, tokensOfExpert;
     final float[] expertWeights, weightsOfExpert;
     final float[] cos, sin;
     /** A single token's products fused into one parallel loop each (see {@code Step35Model}); reused every step. */
@@ -88,7 +88,6 @@ public final class Step35State {
         this.expertWeights = new float[b * Math.max(1, c.expertsUsed())];
         this.tokensOfExpert = new int[b];
         this.weightsOfExpert = new float[b];
-        this.expertCount = new int[Math.max(1, c.experts())];
         this.logitsRows = new float[c.vocab()];
         int maxRot = 0;
         for (int r : c.ropeDims()) maxRot = Math.max(maxRot, r);

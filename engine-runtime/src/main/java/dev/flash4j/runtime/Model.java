@@ -52,14 +52,15 @@ public final class Model implements AutoCloseable {
         WorkerPool pool = new WorkerPool(options.threads());
         RepackedWeights repacked = null;
         try {
-            Step35Model model = Step35Loader.load(file, m -> m); // validates the file before anything is copied
-            repacked = RepackedWeights.prepare(file, options, pool);
-            if (repacked.kind() != RepackedWeights.Kind.NONE) model = Step35Loader.load(file, repacked);
+            // the file and the options are checked before anything is copied (a repack can take minutes)
+            Step35Model model = Step35Loader.load(file);
             int limit = model.config().contextLength();
             if (options.contextSize() > limit) {
                 throw new IllegalArgumentException("context size " + options.contextSize() + " exceeds the model's context length of " + limit
                         + " (step35.context_length); use a smaller --ctx");
             }
+            repacked = RepackedWeights.prepare(file, options, pool);
+            if (repacked.kind() != RepackedWeights.Kind.NONE) model = Step35Loader.load(file, repacked);
             return new Model(file, model, options, pool, repacked);
         } catch (IOException | RuntimeException | Error e) {
             if (repacked != null) repacked.close();

@@ -78,8 +78,8 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         Repack mode = options.repack();
         if (mode == Repack.OFF) return none("off");
         List<Entry> plan = plan(file);
-        long total = plan.isEmpty() ? 0 : end(plan.getLast());
         if (plan.isEmpty()) return none("no K-quant matrices");
+        long total = end(plan.getLast());
         Path dir = options.repackCache();
         boolean fileWanted = mode == Repack.FILE || (mode == Repack.AUTO && dir != null && total >= FILE_MIN_BYTES);
         if (fileWanted) {
