@@ -286,7 +286,11 @@ final class InterleavedQ4K implements InterleavedRows {
                 long go = g * (long) blocks * BLOCK_BYTES;
                 int o = outOff + G * g;
                 Wide.zero().intoArray(out, o);
-                for (int b = 0; b < blocks; b++) blockDotQ8x2(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, out, o);
+                for (int b = 0; b < blocks; b++) {
+                    long bo = go + (long) b * BLOCK_BYTES;
+                    for (int sb = 0; sb < 8; sb++) subBlockQ8x2(bo, sb, a, aOff + 256 * b + 32 * sb, out, o);
+                    minsQ8(bo, a, aOff + 256 * b, out, o);
+                }
             }
             return;
         }
@@ -321,50 +325,49 @@ final class InterleavedQ4K implements InterleavedRows {
     }
 
     /**
-     * One block with 8-bit activations on 512-bit vectors: one 32-byte load holds two adjacent
-     * byte positions of all 16 rows, widened to 32 short lanes (lanes 0-15: position j, 16-31:
-     * j+1), and meets 32 lanes of {@link Q8Activations#rep16} (column j's quant 16 times, then
-     * column j+1's). A lane sums 16 products of at most 15*127 per sub-block (30480, no
-     * overflow); the two halves are added once the sub-block's sums are widened to ints.
+     * Sub-block {@code s} of the block at {@code bo} with 8-bit activations on 512-bit vectors
+     * (activation column {@code col} the sub-block's first), added to {@code out[o .. o+16)}. One
+     * 32-byte load holds byte positions j and j+1 of all 16 rows, widened to 32 short lanes (lanes
+     * 0-15: position j, 16-31: j+1); the sub-block's nibble of each meets 32 lanes of
+     * {@link Q8Activations#rep16} (the column's quant 16 times, then the next column's). A lane
+     * sums 16 products of at most 15*127 (30480, no overflow) before rows i and 16+i are added as
+     * ints. Load to output in one method: no vector crosses a call (a vector argument or result of
+     * a method C2 does not inline is boxed), yet few enough vector calls that C2 inlines them all
+     * (past its budget of inlined bytecodes it boxes every vector: both sub-blocks of a load in one
+     * method were too many).
      */
-    private void blockDotQ8x2(long bo, Q8Activations a, int ai, float[] out, int o) {
-        FloatVector sum = Wide.zero(), mins = Wide.zero();
-        for (int s = 0; s < 8; s++) {
-            int col = ai + 32 * s, blk = col / Q8Activations.BLOCK;
-            ShortVector p = subBlockQ8x2(bo + QS + 16L * 32 * (s >> 1), 4 * (s & 1), a.rep16, col);
-            FloatVector dx = FloatVector.broadcast(Wide.F, a.d[blk]);
-            sum = widen(p).mul(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s))).fma(dx, sum);
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s)).fma(dx.mul(a.sums[blk]), mins);
-        }
-        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
-        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE);
-        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
-    }
-
-    /**
-     * Per-lane sums of quant * activation over one sub-block (32 columns from {@code col}), the
-     * nibble at bit {@code shift} of the bytes at {@code q}: lane i holds row i's even columns,
-     * lane 16+i its odd ones. A small method of its own so that C2 compiles it whole (see
-     * {@link Q4KFormat}'s note on method size).
-     */
-    private ShortVector subBlockQ8x2(long q, int shift, short[] rep, int col) {
+    private void subBlockQ8x2(long bo, int s, Q8Activations a, int col, float[] out, int o) {
+        long q = bo + QS + 16L * 32 * (s >> 1);
+        int shift = 4 * (s & 1), r = 16 * col;
+        short[] rep = a.rep16;
         ShortVector s0 = ShortVector.zero(S2), s1 = s0;
         for (int j = 0; j < 32; j += 4) {
             ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
             ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-            s0 = v.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j))).add(s0);
-            s1 = w.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, 16 * (col + j + 2))).add(s1);
+            s0 = v.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, r + 16 * j)).add(s0);
+            s1 = w.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(ShortVector.fromArray(S2, rep, r + 16 * (j + 2))).add(s1);
         }
-        return s0.add(s1);
+        ShortVector p = s0.add(s1);
+        // 512 -> two 256-bit halves, then to ints: converting part 1 of a 512-bit vector directly is not intrinsified
+        IntVector rows = ((IntVector) ((ShortVector) p.reinterpretShape(S, 0)).convertShape(VectorOperators.S2I, Wide.I, 0))
+                .add((IntVector) ((ShortVector) p.reinterpretShape(S, 1)).convertShape(VectorOperators.S2I, Wide.I, 0));
+        FloatVector sum = Wide.toFloat(rows).mul(Wide.toFloat(Wide.u8(data, bo + SC + 16 * s)).mul(a.d[col / Q8Activations.BLOCK]));
+        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
-    /** The 16 row sums of 32 short lanes (row i in lanes i and 16+i), as floats. */
-    static FloatVector widen(ShortVector s) {
-        // split into 256-bit halves first: converting "part 1" of a 512-bit vector directly is not intrinsified (10x slower)
-        ShortVector a = (ShortVector) s.reinterpretShape(S, 0), b = (ShortVector) s.reinterpretShape(S, 1);
-        IntVector lo = (IntVector) a.convertShape(VectorOperators.S2I, Wide.I, 0);
-        IntVector hi = (IntVector) b.convertShape(VectorOperators.S2I, Wide.I, 0);
-        return Wide.toFloat(lo.add(hi));
+    /**
+     * The min terms of a block with 8-bit activations (all 16 rows, activation column {@code col}
+     * the block's first): dmin times the sub-blocks' mins times their activation sums, subtracted
+     * from {@code out[o .. o+16)}. Apart from {@link #subBlockQ8x2}: C2 stops inlining the Vector API's
+     * methods into a method once their bytecodes pass its budget, and then boxes every vector.
+     */
+    private void minsQ8(long bo, Q8Activations a, int col, float[] out, int o) {
+        FloatVector mins = Wide.zero();
+        int blk = col / Q8Activations.BLOCK;
+        for (int s = 0; s < 8; s++) {
+            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s)).fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
+        }
+        mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */

@@ -31,6 +31,8 @@ final class InterleavedQ6K implements InterleavedRows {
     private static final int G = GROUP;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     private final MemorySegment data;
     private final int groups, blocks;
@@ -251,6 +253,17 @@ final class InterleavedQ6K implements InterleavedRows {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
+        if (Wide.L == 16) {
+            for (int g = g0; g < g1; g++) {
+                long go = g * (long) blocks * BLOCK_BYTES;
+                int o = outOff + G * g;
+                Wide.zero().intoArray(out, o);
+                for (int b = 0; b < blocks; b++) {
+                    for (int t = 0; t < 16; t++) groupQ8x2(go + (long) b * BLOCK_BYTES, t, a, aOff + 256 * b + 16 * t, out, o);
+                }
+            }
+            return;
+        }
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
@@ -259,6 +272,34 @@ final class InterleavedQ6K implements InterleavedRows {
                 for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }
+    }
+
+    /**
+     * Scale group {@code t} (16 columns from activation column {@code col}) of the block at
+     * {@code bo} with 8-bit activations on 512-bit vectors, added to {@code out[o .. o+16)}: one
+     * 32-byte load holds columns c and c+1 of all 16 rows, widened to 32 short lanes, and meets 32
+     * lanes of {@link Q8Activations#rep16} (column c's quant 16 times, then c+1's). A lane sums 8
+     * products of at most 32*127 (32512, no overflow) before rows i and 16+i are added as ints.
+     * Load to output in one method small enough for C2 to inline every vector call (see
+     * {@link InterleavedQ4K}'s {@code subBlockQ8x2}).
+     */
+    private void groupQ8x2(long bo, int t, Q8Activations a, int col, float[] out, int o) {
+        long q = bo + QS + 16L * 16 * t;
+        int r = 16 * col;
+        short[] rep = a.rep16;
+        ShortVector s0 = ShortVector.zero(S2), s1 = s0;
+        for (int j = 0; j < 16; j += 4) {
+            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.B2S, S2, 0);
+            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.B2S, S2, 0);
+            s0 = v.mul(ShortVector.fromArray(S2, rep, r + 16 * j)).add(s0);
+            s1 = w.mul(ShortVector.fromArray(S2, rep, r + 16 * (j + 2))).add(s1);
+        }
+        ShortVector p = s0.add(s1);
+        // 512 -> two 256-bit halves, then to ints: converting part 1 of a 512-bit vector directly is not intrinsified
+        IntVector rows = ((IntVector) ((ShortVector) p.reinterpretShape(S, 0)).convertShape(VectorOperators.S2I, Wide.I, 0))
+                .add((IntVector) ((ShortVector) p.reinterpretShape(S, 1)).convertShape(VectorOperators.S2I, Wide.I, 0));
+        FloatVector sum = Wide.toFloat(rows).mul(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t)).mul(a.d[col / Q8Activations.BLOCK]));
+        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** As {@link #blockDot} with 8-bit activations. */
