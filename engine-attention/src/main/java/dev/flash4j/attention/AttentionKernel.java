@@ -184,9 +184,26 @@ public final class AttentionKernel {
             tileSum += w;
         }
         sum[k] += tileSum;
-        // out += sum_t w_t * value_t, one output chunk at a time so it stays in a register across the tile
+        // out += sum_t w_t * value_t, four output chunks at a time held in registers across the tile:
+        // four independent FMA chains (one chain waits out the FMA latency at every position)
         int bound = S.loopBound(headDim);
         int i = 0;
+        for (; i + 4 * len <= bound; i += 4 * len) {
+            FloatVector a0 = FloatVector.fromArray(S, out, o + i), a1 = FloatVector.fromArray(S, out, o + i + len);
+            FloatVector a2 = FloatVector.fromArray(S, out, o + i + 2 * len), a3 = FloatVector.fromArray(S, out, o + i + 3 * len);
+            for (int u = t0; u < t1; u++) {
+                FloatVector w = FloatVector.broadcast(S, scores[u]);
+                int v = u * headDim + i;
+                a0 = FloatVector.fromArray(S, values, v).fma(w, a0);
+                a1 = FloatVector.fromArray(S, values, v + len).fma(w, a1);
+                a2 = FloatVector.fromArray(S, values, v + 2 * len).fma(w, a2);
+                a3 = FloatVector.fromArray(S, values, v + 3 * len).fma(w, a3);
+            }
+            a0.intoArray(out, o + i);
+            a1.intoArray(out, o + i + len);
+            a2.intoArray(out, o + i + 2 * len);
+            a3.intoArray(out, o + i + 3 * len);
+        }
         for (; i < bound; i += len) {
             FloatVector acc = FloatVector.fromArray(S, out, o + i);
             for (int u = t0; u < t1; u++) {
