@@ -17,16 +17,19 @@ final class F16KvCache extends LayerKvCache {
 
     @Override
     public void store(int pos, float[] k, int kOff, float[] v, int vOff) {
-        int base = slot(pos) * rowValues;
-        for (int i = 0; i < rowValues; i++) {
-            keys[base + i] = Float.floatToFloat16(k[kOff + i]);
-            values[base + i] = Float.floatToFloat16(v[vOff + i]);
+        int s = slot(pos);
+        for (int h = 0; h < kvHeads; h++) {
+            int base = offset(s, h), src = h * headDim;
+            for (int i = 0; i < headDim; i++) {
+                keys[base + i] = Float.floatToFloat16(k[kOff + src + i]);
+                values[base + i] = Float.floatToFloat16(v[vOff + src + i]);
+            }
         }
     }
 
     @Override
     public float dotKey(int pos, int head, float[] q, int qOff) {
-        int base = slot(pos) * rowValues + head * headDim;
+        int base = offset(slot(pos), head);
         int i = 0;
         float s = 0;
         if (headDim >= 8) {
@@ -42,7 +45,7 @@ final class F16KvCache extends LayerKvCache {
 
     @Override
     public void addValue(int pos, int head, float w, float[] out, int outOff) {
-        int base = slot(pos) * rowValues + head * headDim;
+        int base = offset(slot(pos), head);
         int i = 0;
         FloatVector wv = FloatVector.broadcast(VectorOps.F8, w);
         for (; i + 8 <= headDim; i += 8) {
@@ -53,12 +56,12 @@ final class F16KvCache extends LayerKvCache {
 
     @Override
     protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
-        widen(keys, slot * rowValues + head * headDim, dst, dstOff);
+        widen(keys, offset(slot, head), dst, dstOff);
     }
 
     @Override
     protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
-        widen(values, slot * rowValues + head * headDim, dst, dstOff);
+        widen(values, offset(slot, head), dst, dstOff);
     }
 
     /**

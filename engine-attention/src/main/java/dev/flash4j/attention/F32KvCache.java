@@ -15,29 +15,31 @@ final class F32KvCache extends LayerKvCache {
 
     @Override
     public void store(int pos, float[] k, int kOff, float[] v, int vOff) {
-        int base = slot(pos) * rowValues;
-        System.arraycopy(k, kOff, keys, base, rowValues);
-        System.arraycopy(v, vOff, values, base, rowValues);
+        int s = slot(pos);
+        for (int h = 0; h < kvHeads; h++) {
+            System.arraycopy(k, kOff + h * headDim, keys, offset(s, h), headDim);
+            System.arraycopy(v, vOff + h * headDim, values, offset(s, h), headDim);
+        }
     }
 
     @Override
     public float dotKey(int pos, int head, float[] q, int qOff) {
-        return VectorOps.dot(keys, slot(pos) * rowValues + head * headDim, q, qOff, headDim);
+        return VectorOps.dot(keys, offset(slot(pos), head), q, qOff, headDim);
     }
 
     @Override
     public void addValue(int pos, int head, float w, float[] out, int outOff) {
-        VectorOps.axpy(w, values, slot(pos) * rowValues + head * headDim, out, outOff, headDim);
+        VectorOps.axpy(w, values, offset(slot(pos), head), out, outOff, headDim);
     }
 
     @Override
     protected void readKeySlot(int slot, int head, float[] dst, int dstOff) {
-        System.arraycopy(keys, slot * rowValues + head * headDim, dst, dstOff, headDim);
+        System.arraycopy(keys, offset(slot, head), dst, dstOff, headDim);
     }
 
     @Override
     protected void readValueSlot(int slot, int head, float[] dst, int dstOff) {
-        System.arraycopy(values, slot * rowValues + head * headDim, dst, dstOff, headDim);
+        System.arraycopy(values, offset(slot, head), dst, dstOff, headDim);
     }
 
     @Override

@@ -37,12 +37,17 @@ final class Q8KvCache extends LayerKvCache {
         return blocksPerRow / kvHeads;
     }
 
+    /** Index of head {@code head}'s first block scale in slot {@code slot}, in the layout of {@link #offset}. */
+    private int scaleOffset(int slot, int head) {
+        return (head * capacity + slot) * blocksPerHead();
+    }
+
     @Override
     public void store(int pos, float[] k, int kOff, float[] v, int vOff) {
         int s = slot(pos);
         for (int h = 0; h < kvHeads; h++) {
-            quantizeHead(k, kOff + h * headDim, keys, s * rowValues + h * headDim, keyScales, s * blocksPerRow + h * blocksPerHead());
-            quantizeHead(v, vOff + h * headDim, values, s * rowValues + h * headDim, valueScales, s * blocksPerRow + h * blocksPerHead());
+            quantizeHead(k, kOff + h * headDim, keys, offset(s, h), keyScales, scaleOffset(s, h));
+            quantizeHead(v, vOff + h * headDim, values, offset(s, h), valueScales, scaleOffset(s, h));
         }
     }
 
@@ -66,8 +71,8 @@ final class Q8KvCache extends LayerKvCache {
     @Override
     public float dotKey(int pos, int head, float[] q, int qOff) {
         int s = slot(pos);
-        int base = s * rowValues + head * headDim;
-        int sBase = s * blocksPerRow + head * blocksPerHead();
+        int base = offset(s, head);
+        int sBase = scaleOffset(s, head);
         float total = 0;
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
             int len = Math.min(BLOCK, headDim - i0);
@@ -89,8 +94,8 @@ final class Q8KvCache extends LayerKvCache {
     @Override
     public void addValue(int pos, int head, float w, float[] out, int outOff) {
         int s = slot(pos);
-        int base = s * rowValues + head * headDim;
-        int sBase = s * blocksPerRow + head * blocksPerHead();
+        int base = offset(s, head);
+        int sBase = scaleOffset(s, head);
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
             int len = Math.min(BLOCK, headDim - i0);
             float ws = w * valueScales[sBase + b];
@@ -116,8 +121,8 @@ final class Q8KvCache extends LayerKvCache {
     }
 
     private void widen(byte[] q, float[] scales, int s, int head, float[] dst, int dstOff) {
-        int base = s * rowValues + head * headDim;
-        int sBase = s * blocksPerRow + head * blocksPerHead();
+        int base = offset(s, head);
+        int sBase = scaleOffset(s, head);
         for (int b = 0, i0 = 0; i0 < headDim; b++, i0 += BLOCK) {
             int len = Math.min(BLOCK, headDim - i0);
             float d = scales[sBase + b];

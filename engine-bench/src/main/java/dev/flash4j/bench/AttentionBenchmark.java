@@ -57,7 +57,7 @@ public class AttentionBenchmark {
 
     private WorkerPool pool;
     private LayerKvCache cache;
-    private float[] q, out;
+    private float[] q, out, scratch;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -75,11 +75,29 @@ public class AttentionBenchmark {
         q = new float[batch * heads * headDim];
         for (int i = 0; i < q.length; i++) q[i] = (float) random.nextGaussian();
         out = new float[q.length];
+        scratch = new float[2 * 64 * headDim];
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         pool.close();
+    }
+
+    /**
+     * What {@link #attend} spends widening the cache on one thread: every KV head's keys and values
+     * of all {@code depth + batch} positions, tile by tile, into float scratch (as the kernel does).
+     */
+    @Benchmark
+    public float[] widenOnly() {
+        int tile = 64, positions = depth + batch;
+        for (int g = 0; g < kvHeads; g++) {
+            for (int p0 = 0; p0 < positions; p0 += tile) {
+                int count = Math.min(tile, positions - p0);
+                cache.readKeys(p0, count, g, scratch, 0);
+                cache.readValues(p0, count, g, scratch, tile * headDim);
+            }
+        }
+        return scratch;
     }
 
     @Benchmark
