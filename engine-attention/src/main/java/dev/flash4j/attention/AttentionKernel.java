@@ -29,6 +29,12 @@ public final class AttentionKernel {
     /** Positions per tile: widened keys and values of a tile stay in L1/L2. */
     static final int TILE = 64;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Query heads of one KV group taken together through a tile: each key or value vector loaded
+     * then feeds four heads' FMAs. One head at a time, the kernel was bound by loads (a key chunk
+     * and a query chunk per FMA in the scores, a value chunk per FMA in the weighted sum).
+     */
+    static final int HEADS_PER_PASS = 4;
 
     /** Per-thread buffers of one task: widened tile keys and values, and one query's scores. */
     private static final class Scratch {
@@ -39,7 +45,7 @@ public final class AttentionKernel {
         Scratch(int headDim, int queries) {
             keys = new float[TILE * headDim];
             values = new float[TILE * headDim];
-            scores = new float[TILE];
+            scores = new float[HEADS_PER_PASS * TILE];
             max = new float[queries];
             sum = new double[queries];
         }
@@ -135,7 +141,11 @@ public final class AttentionKernel {
                         int lo = window > 0 ? Math.max(p0, pos0 + b - window + 1) : p0;
                         int hi = Math.min(p0 + count, pos0 + b + 1);
                         if (lo >= hi) continue;
-                        for (int j = 0; j < group; j++) {
+                        int j = 0;
+                        for (; j + HEADS_PER_PASS <= group; j += HEADS_PER_PASS) {
+                            attendTile4(q, b * qStride + (g * group + j) * headDim, sc, lo - p0, hi - p0, headDim, scale, max, sum, (b - b0) * group + j, out);
+                        }
+                        for (; j < group; j++) {
                             int o = b * qStride + (g * group + j) * headDim;
                             int k = (b - b0) * group + j;
                             attendTile(q, o, sc, lo - p0, hi - p0, headDim, scale, max, sum, k, out);
@@ -156,34 +166,8 @@ public final class AttentionKernel {
                                    float[] max, double[] sum, int k, float[] out) {
         float[] keys = sc.keys, values = sc.values, scores = sc.scores;
         scores(q, o, keys, t0, t1, headDim, scale, scores);
-        float tileMax = Float.NEGATIVE_INFINITY;
-        for (int t = t0; t < t1; t++) tileMax = Math.max(tileMax, scores[t]);
-        float m = max[k];
-        if (tileMax > m) {
-            if (m != Float.NEGATIVE_INFINITY) {
-                float correction = (float) Math.exp(m - tileMax);
-                sum[k] *= correction;
-                scaleRow(out, o, headDim, correction);
-            }
-            m = tileMax;
-            max[k] = m;
-        }
-        // weights exp(s - m), vectorized: the Vector API's exp is several times faster than Math.exp per value
+        weights(scores, 0, t0, t1, max, sum, k, out, o, headDim);
         int len = S.length();
-        FloatVector mv = FloatVector.broadcast(S, m), sums = FloatVector.zero(S);
-        int t = t0;
-        for (; t + len <= t1; t += len) {
-            FloatVector w = FloatVector.fromArray(S, scores, t).sub(mv).lanewise(VectorOperators.EXP);
-            w.intoArray(scores, t);
-            sums = sums.add(w);
-        }
-        float tileSum = sums.reduceLanes(VectorOperators.ADD);
-        for (; t < t1; t++) {
-            float w = (float) Math.exp(scores[t] - m);
-            scores[t] = w;
-            tileSum += w;
-        }
-        sum[k] += tileSum;
         // out += sum_t w_t * value_t, four output chunks at a time held in registers across the tile:
         // four independent FMA chains (one chain waits out the FMA latency at every position)
         int bound = S.loopBound(headDim);
@@ -215,6 +199,158 @@ public final class AttentionKernel {
             float a = out[o + i];
             for (int u = t0; u < t1; u++) a += scores[u] * values[u * headDim + i];
             out[o + i] = a;
+        }
+    }
+
+    /**
+     * Softmax bookkeeping of one query row over a tile, scores at {@code scores[off + t]}: the
+     * tile's maximum, a rescale of the row's output and sum if it raised the running maximum
+     * {@code max[k]}, then the scores replaced by their weights {@code exp(s - max)}, added to
+     * {@code sum[k]}.
+     */
+    private static void weights(float[] scores, int off, int t0, int t1, float[] max, double[] sum, int k, float[] out, int o, int headDim) {
+        float tileMax = Float.NEGATIVE_INFINITY;
+        for (int t = off + t0; t < off + t1; t++) tileMax = Math.max(tileMax, scores[t]);
+        float m = max[k];
+        if (tileMax > m) {
+            if (m != Float.NEGATIVE_INFINITY) {
+                float correction = (float) Math.exp(m - tileMax);
+                sum[k] *= correction;
+                scaleRow(out, o, headDim, correction);
+            }
+            m = tileMax;
+            max[k] = m;
+        }
+        // weights exp(s - m), vectorized: the Vector API's exp is several times faster than Math.exp per value
+        int len = S.length();
+        FloatVector mv = FloatVector.broadcast(S, m), sums = FloatVector.zero(S);
+        int t = off + t0, end = off + t1;
+        for (; t + len <= end; t += len) {
+            FloatVector w = FloatVector.fromArray(S, scores, t).sub(mv).lanewise(VectorOperators.EXP);
+            w.intoArray(scores, t);
+            sums = sums.add(w);
+        }
+        float tileSum = sums.reduceLanes(VectorOperators.ADD);
+        for (; t < end; t++) {
+            float w = (float) Math.exp(scores[t] - m);
+            scores[t] = w;
+            tileSum += w;
+        }
+        sum[k] += tileSum;
+    }
+
+    /**
+     * Four query heads (rows {@code q[o + h*headDim ..]} for h < 4, softmax slots {@code k .. k+3})
+     * against tile positions {@code [t0, t1)}: as {@link #attendTile}, with every key and value
+     * vector loaded once for the four heads. Head h's scores and weights are at
+     * {@code sc.scores[h*TILE + t]}.
+     */
+    private static void attendTile4(float[] q, int o, Scratch sc, int t0, int t1, int headDim, float scale,
+                                    float[] max, double[] sum, int k, float[] out) {
+        float[] scores = sc.scores;
+        scores4(q, o, sc.keys, t0, t1, headDim, scale, scores);
+        for (int h = 0; h < HEADS_PER_PASS; h++) weights(scores, h * TILE, t0, t1, max, sum, k + h, out, o + h * headDim, headDim);
+        values4(scores, sc.values, t0, t1, headDim, out, o);
+    }
+
+    /** Scores of four heads (rows at {@code q[o + h*headDim]}) for tile keys {@code [t0, t1)}, four keys per pass: 16 accumulators. */
+    private static void scores4(float[] q, int o, float[] keys, int t0, int t1, int headDim, float scale, float[] scores) {
+        int len = S.length(), bound = S.loopBound(headDim);
+        int o1 = o + headDim, o2 = o1 + headDim, o3 = o2 + headDim;
+        int t = t0;
+        for (; t + 4 <= t1; t += 4) {
+            int k0 = t * headDim, k1 = k0 + headDim, k2 = k1 + headDim, k3 = k2 + headDim;
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            for (int i = 0; i < bound; i += len) {
+                FloatVector q0 = FloatVector.fromArray(S, q, o + i), q1 = FloatVector.fromArray(S, q, o1 + i);
+                FloatVector q2 = FloatVector.fromArray(S, q, o2 + i), q3 = FloatVector.fromArray(S, q, o3 + i);
+                FloatVector x = FloatVector.fromArray(S, keys, k0 + i);
+                a00 = x.fma(q0, a00); a10 = x.fma(q1, a10); a20 = x.fma(q2, a20); a30 = x.fma(q3, a30);
+                x = FloatVector.fromArray(S, keys, k1 + i);
+                a01 = x.fma(q0, a01); a11 = x.fma(q1, a11); a21 = x.fma(q2, a21); a31 = x.fma(q3, a31);
+                x = FloatVector.fromArray(S, keys, k2 + i);
+                a02 = x.fma(q0, a02); a12 = x.fma(q1, a12); a22 = x.fma(q2, a22); a32 = x.fma(q3, a32);
+                x = FloatVector.fromArray(S, keys, k3 + i);
+                a03 = x.fma(q0, a03); a13 = x.fma(q1, a13); a23 = x.fma(q2, a23); a33 = x.fma(q3, a33);
+            }
+            // reduced here, not in a helper: a vector passed to a method C2 does not inline is boxed
+            int s1 = TILE + t, s2 = 2 * TILE + t, s3 = 3 * TILE + t;
+            scores[t] = (a00.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k0, bound, headDim)) * scale;
+            scores[t + 1] = (a01.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k1, bound, headDim)) * scale;
+            scores[t + 2] = (a02.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k2, bound, headDim)) * scale;
+            scores[t + 3] = (a03.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k3, bound, headDim)) * scale;
+            scores[s1] = (a10.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k0, bound, headDim)) * scale;
+            scores[s1 + 1] = (a11.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k1, bound, headDim)) * scale;
+            scores[s1 + 2] = (a12.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k2, bound, headDim)) * scale;
+            scores[s1 + 3] = (a13.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k3, bound, headDim)) * scale;
+            scores[s2] = (a20.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k0, bound, headDim)) * scale;
+            scores[s2 + 1] = (a21.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k1, bound, headDim)) * scale;
+            scores[s2 + 2] = (a22.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k2, bound, headDim)) * scale;
+            scores[s2 + 3] = (a23.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k3, bound, headDim)) * scale;
+            scores[s3] = (a30.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k0, bound, headDim)) * scale;
+            scores[s3 + 1] = (a31.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k1, bound, headDim)) * scale;
+            scores[s3 + 2] = (a32.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k2, bound, headDim)) * scale;
+            scores[s3 + 3] = (a33.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k3, bound, headDim)) * scale;
+        }
+        for (; t < t1; t++) {
+            for (int h = 0; h < HEADS_PER_PASS; h++) scores[h * TILE + t] = dot(q, o + h * headDim, keys, t * headDim, headDim) * scale;
+        }
+    }
+
+    /** {@code sum q[o+i] * keys[k+i]} over the dimensions {@code [from, headDim)} past the last whole vector (none when a vector divides headDim). */
+    private static float tail(float[] q, int o, float[] keys, int k, int from, int headDim) {
+        float s = 0;
+        for (int i = from; i < headDim; i++) s += q[o + i] * keys[k + i];
+        return s;
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int len = S.length(), bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < bound; i += len) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /**
+     * {@code out[o + h*headDim ..] += sum_t w[h*TILE + t] * value_t} for four heads: two output
+     * chunks of each head held in registers across the tile (8 accumulators), each value vector
+     * loaded once for the four heads.
+     */
+    private static void values4(float[] w, float[] values, int t0, int t1, int headDim, float[] out, int o) {
+        int len = S.length(), bound = S.loopBound(headDim);
+        int o1 = o + headDim, o2 = o1 + headDim, o3 = o2 + headDim;
+        int i = 0;
+        for (; i + 2 * len <= bound; i += 2 * len) {
+            int j = i + len;
+            FloatVector a0 = FloatVector.fromArray(S, out, o + i), b0 = FloatVector.fromArray(S, out, o + j);
+            FloatVector a1 = FloatVector.fromArray(S, out, o1 + i), b1 = FloatVector.fromArray(S, out, o1 + j);
+            FloatVector a2 = FloatVector.fromArray(S, out, o2 + i), b2 = FloatVector.fromArray(S, out, o2 + j);
+            FloatVector a3 = FloatVector.fromArray(S, out, o3 + i), b3 = FloatVector.fromArray(S, out, o3 + j);
+            for (int u = t0; u < t1; u++) {
+                FloatVector x = FloatVector.fromArray(S, values, u * headDim + i), y = FloatVector.fromArray(S, values, u * headDim + j);
+                FloatVector w0 = FloatVector.broadcast(S, w[u]), w1 = FloatVector.broadcast(S, w[TILE + u]);
+                FloatVector w2 = FloatVector.broadcast(S, w[2 * TILE + u]), w3 = FloatVector.broadcast(S, w[3 * TILE + u]);
+                a0 = x.fma(w0, a0); b0 = y.fma(w0, b0);
+                a1 = x.fma(w1, a1); b1 = y.fma(w1, b1);
+                a2 = x.fma(w2, a2); b2 = y.fma(w2, b2);
+                a3 = x.fma(w3, a3); b3 = y.fma(w3, b3);
+            }
+            a0.intoArray(out, o + i); b0.intoArray(out, o + j);
+            a1.intoArray(out, o1 + i); b1.intoArray(out, o1 + j);
+            a2.intoArray(out, o2 + i); b2.intoArray(out, o2 + j);
+            a3.intoArray(out, o3 + i); b3.intoArray(out, o3 + j);
+        }
+        for (int h = 0; h < HEADS_PER_PASS; h++) {
+            int oh = o + h * headDim, wh = h * TILE;
+            for (int c = i; c < headDim; c++) {
+                float a = out[oh + c];
+                for (int u = t0; u < t1; u++) a += w[wh + u] * values[u * headDim + c];
+                out[oh + c] = a;
+            }
         }
     }
 

@@ -24,6 +24,10 @@ class AttentionKernelTest {
             "F32, 4, 2, 64, 24, 0, 90, 24",
             "F16, 4, 4, 32, 50, 300, 70, 50",
             "Q8, 2, 1, 128, 100, 1000, 3, 100",
+            // groups of 8 and 6 query heads per KV head (four at a time, then the rest one by one), a head dim no vector divides
+            "Q8, 16, 2, 128, 0, 700, 1, 200",
+            "F32, 12, 2, 64, 40, 100, 20, 40",
+            "F16, 10, 2, 40, 0, 66, 17, 200",
     })
     void matchesATwoPassSoftmax(KvCacheType type, int heads, int kvHeads, int headDim, int window, int pos0, int batch, int ringExtra) {
         SplittableRandom r = new SplittableRandom(heads * 1000L + headDim * 7L + window + pos0);
