@@ -16,10 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Work is split by KV head and by blocks of query tokens. A task walks the positions its block
  * can see in tiles of {@link #TILE} positions: it widens the tile's keys and values to floats once
- * ({@code keys[t*headDim ..]}, {@code values[t*headDim ..]}), then for every query head of the group
- * and every token of the block computes the tile's scores, takes their maximum, rescales the
- * running output once if that maximum is new, and accumulates the weighted values with the output
- * chunk held in a register across the tile. Softmax is the usual online one (running maximum and
+ * ({@code keys[t*headDim ..]}, {@code values[t*headDim ..]}), then for every token of the block and
+ * the query heads of the group, four at a time ({@link #HEADS_PER_PASS}; the rest one by one),
+ * computes the tile's scores, takes their maximum, rescales the running output once if that
+ * maximum is new, and accumulates the weighted values with output chunks held in registers across
+ * the tile. Softmax is the usual online one (running maximum and
  * sum per query head) at tile granularity, so no buffer grows with the context and the result is
  * the same sum as a plain softmax up to float rounding.
  */

@@ -4,7 +4,7 @@ import dev.flash4j.core.VectorOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** Keys and values as IEEE half floats (rounded to nearest even on store), widened 8 at a time on use. */
+/** Keys and values as IEEE half floats (rounded to nearest even on store), widened to floats on use. */
 final class F16KvCache extends LayerKvCache {
     private final short[] keys;
     private final short[] values;
