@@ -139,7 +139,7 @@ final class InterleavedQ5K implements InterleavedRows {
 
     @Override
     public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
-        float[] acc = new float[InterleavedTokens.PASS * Wide.L];
+        float[] acc = InterleavedTokens.accumulators();
         for (int g = g0; g < g1; g++) {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int t = 0; t < tokens; ) {

@@ -16,7 +16,19 @@ final class InterleavedTokens {
     /** Largest pass of tokens a kernel takes at once. */
     static final int PASS = 4;
 
+    /** Per-thread accumulator arrays: two groups' passes of {@link #PASS} tokens. */
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[2 * PASS * Wide.L]);
+
     private InterleavedTokens() {}
+
+    /**
+     * The calling thread's accumulator array ({@code 2 * PASS * L} floats; a kernel's
+     * {@code dotTokens} uses it for the length of the call, and does not call another): a new
+     * array per call was an allocation per group range of every multi-token product.
+     */
+    static float[] accumulators() {
+        return ACCUMULATORS.get();
+    }
 
     /** Lanes {@code [h, h+L)} of the pass's first {@code n} tokens' accumulators to their outputs. */
     static void store(float[] acc, int n, float[] out, int o, int outStride) {
