@@ -98,6 +98,26 @@ class DecodeAllocationTest {
     }
 
     /**
+     * Passes of 4 tokens (what verifying 3 drafts costs) on repacked weights: the interleaved
+     * multi-token kernels ({@code dotTokens}), which the speculative test below (an f16 model)
+     * does not reach. Each "token" of the measurement is one pass of 4 tokens, rolled back.
+     */
+    @Test
+    void multiTokenPassesOnRepackedWeightsAllocateLittle() throws Exception {
+        int[] four = {334, 973, 157, 407};
+        double perPass = perToken("passes of 4 tokens, repacked", MODEL, options().withRepackWeights(true), (session, passes, onToken) -> {
+            float[] logits = new float[session.model().config().vocab()];
+            session.prefill(PROMPT, logits);
+            for (int i = 0; i < passes; i++) {
+                session.prefill(four, logits);
+                session.rollback(four.length);
+                if (!onToken.test(0)) return;
+            }
+        });
+        assertTrue(perPass < BOUND_PER_TOKEN, "a 4-token pass on repacked weights allocates " + perPass + " bytes");
+    }
+
+    /**
      * Speculative decoding (2 MTP levels, greedy) on the f16 model, after every other committed
      * format has run prefill batches with float and 8-bit activations in this JVM, as in the whole
      * test suite. That widens the vector API's shared profiles, and C2 then left a helper of the
