@@ -141,19 +141,89 @@ final class InterleavedQ5K implements InterleavedRows {
     public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
         float[] acc = InterleavedTokens.accumulators();
         for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int t = 0; t < tokens; ) {
-                int n = Math.min(InterleavedTokens.PASS, tokens - t);
-                if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-                else for (int h = 0; h < G; h += Wide.L) {
-                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-                    else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+            int t = 0;
+            if (Wide.L == G && g + 1 < g1) {
+                // two groups at once for the passes of 4 tokens: each broadcast activation feeds two FMAs
+                long go = g * (long) blocks * BLOCK_BYTES;
+                for (; t + 4 <= tokens; t += 4) {
+                    groups4(go, go + (long) blocks * BLOCK_BYTES, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
+                            sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * g, outStride);
+                    System.arraycopy(acc, 4 * Wide.L, acc, 0, 4 * Wide.L);
+                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * (g + 1), outStride);
                 }
-                t += n;
+                if (t > 0) {
+                    tokensFrom(g + 1, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+                    tokensFrom(g, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+                    g++;
+                    continue;
+                }
             }
+            tokensFrom(g, 0, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
         }
+    }
+
+    /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens. */
+    private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int t = t0; t < tokens; ) {
+            int n = Math.min(InterleavedTokens.PASS, tokens - t);
+            if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+            else for (int h = 0; h < G; h += Wide.L) {
+                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+            }
+            t += n;
+        }
+    }
+
+    /**
+     * Two groups (at {@code ga}, {@code gb}; {@code L == 16}) for 4 tokens: the first group's 4
+     * accumulators to {@code acc[0 .. 4L)}, the second's to {@code acc[4L .. 8L)}.
+     */
+    private void groups4(long ga, long gb, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int s = 0; s < 8; s++) sub4x2(ga + bo, gb + bo, s, x, x0 + xb + 32 * s, x1 + xb + 32 * s, x2 + xb + 32 * s, x3 + xb + 32 * s, acc);
+            InterleavedTokens.mins4(data, ga + bo, 0, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc, 0);
+            InterleavedTokens.mins4(data, gb + bo, 0, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc, 4 * Wide.L);
+        }
+    }
+
+    /**
+     * Sub-block s of a block of two groups for 4 tokens: per column one vector of each group's 16
+     * rows, each token's broadcast activation feeding one FMA per group (see {@link InterleavedQ6K}'s
+     * {@code scaleGroup4x2}).
+     */
+    private void sub4x2(long ba, long bb, int s, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        long qa = ba + QS + 16L * 32 * s, qb = bb + QS + 16L * 32 * s;
+        FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int j = 0; j < 32; j++) {
+            FloatVector va = Wide.toFloat(Wide.u8(data, qa + 16L * j)), vb = Wide.toFloat(Wide.u8(data, qb + 16L * j));
+            FloatVector y = FloatVector.broadcast(Wide.F, x[x0 + j]);
+            a0 = va.fma(y, a0); b0 = vb.fma(y, b0);
+            y = FloatVector.broadcast(Wide.F, x[x1 + j]);
+            a1 = va.fma(y, a1); b1 = vb.fma(y, b1);
+            y = FloatVector.broadcast(Wide.F, x[x2 + j]);
+            a2 = va.fma(y, a2); b2 = vb.fma(y, b2);
+            y = FloatVector.broadcast(Wide.F, x[x3 + j]);
+            a3 = va.fma(y, a3); b3 = vb.fma(y, b3);
+        }
+        FloatVector sa = Wide.toFloat(Wide.u8(data, ba + SC + 16 * s)).mul(FloatVector.fromMemorySegment(Wide.F, data, ba + D, Vec.LE));
+        FloatVector sb = Wide.toFloat(Wide.u8(data, bb + SC + 16 * s)).mul(FloatVector.fromMemorySegment(Wide.F, data, bb + D, Vec.LE));
+        int l = Wide.L;
+        a0.fma(sa, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+        a1.fma(sa, FloatVector.fromArray(Wide.F, acc, l)).intoArray(acc, l);
+        a2.fma(sa, FloatVector.fromArray(Wide.F, acc, 2 * l)).intoArray(acc, 2 * l);
+        a3.fma(sa, FloatVector.fromArray(Wide.F, acc, 3 * l)).intoArray(acc, 3 * l);
+        b0.fma(sb, FloatVector.fromArray(Wide.F, acc, 4 * l)).intoArray(acc, 4 * l);
+        b1.fma(sb, FloatVector.fromArray(Wide.F, acc, 5 * l)).intoArray(acc, 5 * l);
+        b2.fma(sb, FloatVector.fromArray(Wide.F, acc, 6 * l)).intoArray(acc, 6 * l);
+        b3.fma(sb, FloatVector.fromArray(Wide.F, acc, 7 * l)).intoArray(acc, 7 * l);
     }
 
     /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */

@@ -40,6 +40,11 @@ final class InterleavedTokens {
      * subtracts {@code dmin * sum_s(min_s * sums_k[s])} of one block from tokens 0..3's accumulators.
      */
     static void mins4(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        mins4(data, bo, h, sums, s0, s1, s2, s3, acc, 0);
+    }
+
+    /** {@link #mins4} into the accumulators at {@code acc[a ..]} (a second group's, in the two-group passes). */
+    static void mins4(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, int s3, float[] acc, int a) {
         FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0, m3 = m0;
         for (int s = 0; s < 8; s++) {
             FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
@@ -49,10 +54,10 @@ final class InterleavedTokens {
             m3 = mn.fma(FloatVector.broadcast(Wide.F, sums[s3 + s]), m3);
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
-        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
-        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
-        m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, 3 * Wide.L)).intoArray(acc, 3 * Wide.L);
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, a)).intoArray(acc, a);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, a + Wide.L)).intoArray(acc, a + Wide.L);
+        m2.fma(dmin, FloatVector.fromArray(Wide.F, acc, a + 2 * Wide.L)).intoArray(acc, a + 2 * Wide.L);
+        m3.fma(dmin, FloatVector.fromArray(Wide.F, acc, a + 3 * Wide.L)).intoArray(acc, a + 3 * Wide.L);
     }
 
     /** {@link #mins4} for tokens 0..2. */
