@@ -8,8 +8,8 @@ import java.util.Locale;
 /** What {@code bench --membw} measured, as text or JSON (GB are 10^9 bytes). */
 record BandwidthReport(MemoryBandwidth.Result result) {
     String text() {
-        return String.format(Locale.ROOT, "memory read bandwidth: %.2f GB/s (best of %d reads of %s on %s; all runs: %s GB/s)",
-                result.best(), result.gbps().length, BenchReport.bytes(result.bytes()), BenchReport.threads(result.threads()), BenchReport.list(result.gbps()));
+        return String.format(Locale.ROOT, "memory read bandwidth: %.2f GB/s (best of %d reads of %s on %s; all runs: %s GB/s)%nmachine: %s",
+                result.best(), result.gbps().length, BenchReport.bytes(result.bytes()), BenchReport.threads(result.threads()), BenchReport.list(result.gbps()), dev.flash4j.core.CpuInfo.current().describe());
     }
 
     ObjectNode json() {

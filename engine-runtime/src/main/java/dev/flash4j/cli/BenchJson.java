@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flash4j.core.CpuInfo;
 
 /** The JSON output of {@code bench}: snake_case keys like {@code inspect --json}, indented. */
 final class BenchJson {
@@ -15,7 +16,10 @@ final class BenchJson {
     /** A new report object that starts with the machine it was measured on. */
     static ObjectNode object() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("available_processors", Runtime.getRuntime().availableProcessors());
+        CpuInfo cpu = CpuInfo.current();
+        o.put("available_processors", cpu.processors());
+        o.put("cpu_model", cpu.model());
+        o.put("vector_bits", cpu.vectorBits());
         o.put("java_version", Runtime.version().toString());
         return o;
     }

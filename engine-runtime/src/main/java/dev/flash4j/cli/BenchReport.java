@@ -28,6 +28,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     String text() {
         StringBuilder sb = new StringBuilder();
+        sb.append("machine: ").append(dev.flash4j.core.CpuInfo.current().describe()).append(", Java ").append(Runtime.version().feature()).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, activations %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
                 model, threads(options.threads()), kvName(), activationsName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
         sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));

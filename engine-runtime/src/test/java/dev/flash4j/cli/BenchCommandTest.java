@@ -28,6 +28,8 @@ class BenchCommandTest {
         assertEquals(MODEL.toString(), r.get("model").asText());
         assertEquals(Runtime.getRuntime().availableProcessors(), r.get("available_processors").asInt());
         assertTrue(r.get("java_version").asText().startsWith(String.valueOf(Runtime.version().feature())));
+        assertFalse(r.get("cpu_model").asText().isBlank());
+        assertTrue(List.of(256, 512).contains(r.get("vector_bits").asInt()), r.toString());
         assertEquals(2, r.get("threads").asInt());
         assertEquals("f16", r.get("kv_type").asText());
         assertEquals("f32", r.get("activations").asText());
@@ -108,6 +110,7 @@ class BenchCommandTest {
         CliRun text = CliRun.of("bench", "--membw", "--membw-mib", "4", "--membw-runs", "1");
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.out().startsWith("memory read bandwidth: "), text.out());
+        assertTrue(text.out().contains("\nmachine: " + dev.flash4j.core.CpuInfo.current().describe()), text.out());
     }
 
     private static String failing(String... args) {
