@@ -32,7 +32,7 @@ import java.lang.foreign.ValueLayout;
  * activation quant; a lane adds at most 16 products of at most 15*127 (30480, no overflow) before
  * it is widened to an int sum; at the end of a sub-block the int sum is scaled once in floats.
  */
-final class InterleavedQ4K implements InterleavedRows {
+final class InterleavedQ4K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 2048;
     private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
     private static final int G = GROUP;
@@ -41,13 +41,8 @@ final class InterleavedQ4K implements InterleavedRows {
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
-    private final MemorySegment data;
-    private final int groups, blocks;
-
-    private InterleavedQ4K(MemorySegment data, int groups, int blocks) {
-        this.data = data;
-        this.groups = groups;
-        this.blocks = blocks;
+    private InterleavedQ4K(MemorySegment data, int groups, int cols) {
+        super(data, groups, cols, BLOCK_BYTES);
     }
 
     /** Bytes of {@code groups} packed groups of {@code cols} columns. */
@@ -57,37 +52,26 @@ final class InterleavedQ4K implements InterleavedRows {
 
     /** Groups already packed in {@code data} ({@link #bytes} long). */
     static InterleavedQ4K view(MemorySegment data, int groups, int cols) {
-        return new InterleavedQ4K(data, groups, cols / Q4KFormat.BLOCK);
+        return new InterleavedQ4K(data, groups, cols);
     }
 
     /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
     static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
-        int nb = cols / Q4KFormat.BLOCK;
-        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
-            for (int i = 0; i < G; i++) {
-                for (int b = 0; b < nb; b++) {
-                    long p = i * rowBytes + (long) b * Q4KFormat.BYTES;
-                    long o = (long) b * BLOCK_BYTES;
-                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
-                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
-                    for (int s = 0; s < 8; s++) {
-                        out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
-                        out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
-                    }
-                    for (int l = 0; l < 128; l++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, rows.get(ValueLayout.JAVA_BYTE, p + 16 + l));
-                }
+        packBlocks(src, rowBytes, groups, cols, Q4KFormat.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
+            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
+            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
+            for (int s = 0; s < 8; s++) {
+                out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
+                out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
             }
+            for (int l = 0; l < 128; l++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, rows.get(ValueLayout.JAVA_BYTE, p + 16 + l));
         });
-        return new InterleavedQ4K(dst, groups, nb);
+        return new InterleavedQ4K(dst, groups, cols);
     }
 
     @Override
-    public int groups() { return groups; }
-
-    @Override
-    public InterleavedRows slice(int first, int count) {
-        long gb = (long) blocks * BLOCK_BYTES;
-        return new InterleavedQ4K(data.asSlice(first * gb, count * gb), count, blocks);
+    InterleavedQ4K over(MemorySegment data, int groups) {
+        return new InterleavedQ4K(data, groups, BLOCK * blocks);
     }
 
     @Override

@@ -20,18 +20,13 @@ import java.lang.foreign.ValueLayout;
  * once, and subtracts the mins times the sub-block's activation sum. No 8-bit kernel: Q5_K has
  * none, so {@link ActivationPrecision#Q8} uses this float kernel.
  */
-final class InterleavedQ5K implements InterleavedRows {
+final class InterleavedQ5K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 4096;
     private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
     private static final int G = GROUP;
 
-    private final MemorySegment data;
-    private final int groups, blocks;
-
-    private InterleavedQ5K(MemorySegment data, int groups, int blocks) {
-        this.data = data;
-        this.groups = groups;
-        this.blocks = blocks;
+    private InterleavedQ5K(MemorySegment data, int groups, int cols) {
+        super(data, groups, cols, BLOCK_BYTES);
     }
 
     /** Bytes of {@code groups} packed groups of {@code cols} columns. */
@@ -41,28 +36,21 @@ final class InterleavedQ5K implements InterleavedRows {
 
     /** Groups already packed in {@code data} ({@link #bytes} long). */
     static InterleavedQ5K view(MemorySegment data, int groups, int cols) {
-        return new InterleavedQ5K(data, groups, cols / Q5KFormat.BLOCK);
+        return new InterleavedQ5K(data, groups, cols);
     }
 
     /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
     static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
-        int nb = cols / Q5KFormat.BLOCK;
-        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
-            for (int i = 0; i < G; i++) {
-                for (int b = 0; b < nb; b++) {
-                    long p = i * rowBytes + (long) b * Q5KFormat.BYTES;
-                    long o = (long) b * BLOCK_BYTES;
-                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
-                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
-                    for (int s = 0; s < 8; s++) {
-                        out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
-                        out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
-                    }
-                    for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
-                }
+        packBlocks(src, rowBytes, groups, cols, Q5KFormat.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
+            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
+            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
+            for (int s = 0; s < 8; s++) {
+                out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
+                out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
             }
+            for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
         });
-        return new InterleavedQ5K(dst, groups, nb);
+        return new InterleavedQ5K(dst, groups, cols);
     }
 
     /** Quant 0..31 of column {@code c} of the Q5_K block at {@code p} (layout in {@link Q5KFormat}). */
@@ -74,15 +62,11 @@ final class InterleavedQ5K implements InterleavedRows {
     }
 
     @Override
-    public int groups() { return groups; }
-
-    @Override
     public boolean supportsQ8() { return false; }
 
     @Override
-    public InterleavedRows slice(int first, int count) {
-        long gb = (long) blocks * BLOCK_BYTES;
-        return new InterleavedQ5K(data.asSlice(first * gb, count * gb), count, blocks);
+    InterleavedQ5K over(MemorySegment data, int groups) {
+        return new InterleavedQ5K(data, groups, BLOCK * blocks);
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.lang.foreign.ValueLayout;
  * <p>The 8-bit kernel sums products of at most 32*127 in 16 short lanes (one per row) for 8
  * columns (at most 32512, no overflow), then widens into int sums per scale group.
  */
-final class InterleavedQ6K implements InterleavedRows {
+final class InterleavedQ6K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 256 + 4096;
     private static final int D = 0, SC = 64, QS = 320;
     private static final int G = GROUP;
@@ -34,13 +34,8 @@ final class InterleavedQ6K implements InterleavedRows {
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
-    private final MemorySegment data;
-    private final int groups, blocks;
-
-    private InterleavedQ6K(MemorySegment data, int groups, int blocks) {
-        this.data = data;
-        this.groups = groups;
-        this.blocks = blocks;
+    private InterleavedQ6K(MemorySegment data, int groups, int cols) {
+        super(data, groups, cols, BLOCK_BYTES);
     }
 
     /** Bytes of {@code groups} packed groups of {@code cols} columns. */
@@ -50,24 +45,17 @@ final class InterleavedQ6K implements InterleavedRows {
 
     /** Groups already packed in {@code data} ({@link #bytes} long). */
     static InterleavedQ6K view(MemorySegment data, int groups, int cols) {
-        return new InterleavedQ6K(data, groups, cols / Q6KFormat.BLOCK);
+        return new InterleavedQ6K(data, groups, cols);
     }
 
     /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
     static InterleavedQ6K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
-        int nb = cols / Q6KFormat.BLOCK;
-        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * BLOCK_BYTES, dst, pool, (rows, out) -> {
-            for (int i = 0; i < G; i++) {
-                for (int b = 0; b < nb; b++) {
-                    long p = i * rowBytes + (long) b * Q6KFormat.BYTES;
-                    long o = (long) b * BLOCK_BYTES;
-                    out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p + 208));
-                    for (int t = 0; t < 16; t++) out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * t + i, (byte) Le.s8(rows, p + 192 + t));
-                    for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
-                }
-            }
+        packBlocks(src, rowBytes, groups, cols, Q6KFormat.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
+            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p + 208));
+            for (int t = 0; t < 16; t++) out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * t + i, (byte) Le.s8(rows, p + 192 + t));
+            for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
         });
-        return new InterleavedQ6K(dst, groups, nb);
+        return new InterleavedQ6K(dst, groups, cols);
     }
 
     /** Quant {@code q - 32} of column {@code c} of the Q6_K block at {@code p} (layout in {@link Q6KFormat}). */
@@ -80,12 +68,8 @@ final class InterleavedQ6K implements InterleavedRows {
     }
 
     @Override
-    public int groups() { return groups; }
-
-    @Override
-    public InterleavedRows slice(int first, int count) {
-        long gb = (long) blocks * BLOCK_BYTES;
-        return new InterleavedQ6K(data.asSlice(first * gb, count * gb), count, blocks);
+    InterleavedQ6K over(MemorySegment data, int groups) {
+        return new InterleavedQ6K(data, groups, BLOCK * blocks);
     }
 
     @Override

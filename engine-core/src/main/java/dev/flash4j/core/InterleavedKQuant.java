@@ -1,0 +1,74 @@
+package dev.flash4j.core;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the interleaved copies of the K-quant types share: the packed memory, its groups of
+ * {@link #GROUP} rows one after the other, and within a group the 256-column blocks in column
+ * order, each {@code blockBytes} long. The subclasses add their block layout, their packing of one
+ * block and their kernels.
+ */
+abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
+    /** Columns per K-quant block. */
+    static final int BLOCK = 256;
+
+    /** The packed groups. */
+    final MemorySegment data;
+    final int groups;
+    /** 256-column blocks per row (and per group). */
+    final int blocks;
+    private final int blockBytes;
+
+    InterleavedKQuant(MemorySegment data, int groups, int cols, int blockBytes) {
+        this.data = data;
+        this.groups = groups;
+        this.blocks = cols / BLOCK;
+        this.blockBytes = blockBytes;
+    }
+
+    /** The same kind of copy over other memory: {@code groups} groups of this copy's width. */
+    abstract InterleavedKQuant over(MemorySegment data, int groups);
+
+    @Override
+    public final int groups() {
+        return groups;
+    }
+
+    @Override
+    public final InterleavedRows slice(int first, int count) {
+        long gb = groupBytes();
+        return over(data.asSlice(first * gb, count * gb), count);
+    }
+
+    /** Bytes of one packed group. */
+    final long groupBytes() {
+        return (long) blocks * blockBytes;
+    }
+
+    /** Copies one source block into its place in a packed group. */
+    @FunctionalInterface
+    interface BlockPacker {
+        /**
+         * @param rows the group's source rows, one after the other
+         * @param p    where row {@code row}'s source block starts in {@code rows}
+         * @param row  the row's index in the group, 0..15 (its lane)
+         * @param out  the packed group
+         * @param o    where the packed block starts in {@code out}
+         */
+        void pack(MemorySegment rows, long p, int row, MemorySegment out, long o);
+    }
+
+    /**
+     * Packs every whole group of {@code src} (rows of {@code rowBytes}, blocks of
+     * {@code srcBlockBytes}) into {@code dst}, {@code packer} doing one block of one row at a time.
+     */
+    static void packBlocks(MemorySegment src, long rowBytes, int groups, int cols, int srcBlockBytes, int blockBytes,
+                           MemorySegment dst, WorkerPool pool, BlockPacker packer) {
+        int nb = cols / BLOCK;
+        InterleavedRows.packGroups(src, rowBytes, groups, (long) nb * blockBytes, dst, pool, (rows, out) -> {
+            for (int i = 0; i < GROUP; i++) {
+                for (int b = 0; b < nb; b++) packer.pack(rows, i * rowBytes + (long) b * srcBlockBytes, i, out, (long) b * blockBytes);
+            }
+        });
+    }
+}
