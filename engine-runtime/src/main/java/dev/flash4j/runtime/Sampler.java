@@ -179,7 +179,7 @@ public final class Sampler {
             // full sort without boxing: one long per token, the logit's bits made to sort descending
             // in the high half and the id in the low half (ties keep ascending ids, as a stable sort would)
             for (int i = 0; i < vocab; i++) sortKeys[i] = ((long) ~sortableBits(work[i]) << 32) | i;
-            Arrays.sort(sortKeys, 0, vocab);
+            LongSort.sort(sortKeys, 0, vocab); // Arrays.sort allocates (see LongSort)
             for (int i = 0; i < vocab; i++) order[i] = (int) sortKeys[i];
         }
     }
