@@ -101,7 +101,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                Wide.zero().intoArray(out, o);
+                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
                 for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
@@ -269,7 +269,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             for (int g = g0; g < g1; g++) {
                 long go = g * (long) blocks * BLOCK_BYTES;
                 int o = outOff + G * g;
-                Wide.zero().intoArray(out, o);
+                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
                 for (int b = 0; b < blocks; b++) {
                     long bo = go + (long) b * BLOCK_BYTES;
                     for (int sb = 0; sb < 8; sb++) subBlockQ8x2(bo, sb, a, aOff + 256 * b + 32 * sb, out, o);
@@ -282,7 +282,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                Wide.zero().intoArray(out, o);
+                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
                 for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }

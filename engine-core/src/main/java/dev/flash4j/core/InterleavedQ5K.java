@@ -94,7 +94,7 @@ final class InterleavedQ5K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                Wide.zero().intoArray(out, o);
+                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
                 for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
