@@ -115,8 +115,15 @@ public final class MatMul {
      */
     private static void tiled(WorkerPool pool, Loops loops, WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
         InterleavedRows iw = w.interleaved();
-        TiledLoop loop = loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride);
-        if (iw != null) run(pool, iw.groups() + 1, 1, loop);
+        TiledLoop loop = loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, null);
+        if (iw != null) {
+            if (tokens >= 8) { // the outer-product kernel reads 8 tokens' activations interleaved
+                float[] blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
+                TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
+                loop.blocks = blocks;
+            }
+            run(pool, iw.groups() + 1, 1, loop);
+        }
         else run(pool, w.rows(), TiledMatMul.TILE_ROWS, loop);
     }
 
@@ -168,6 +175,13 @@ public final class MatMul {
         private int[] xOffsets = new int[0];
         private float[] sums = new float[0];
         private Q8Activations q8;
+        private float[] tokenBlocks = new float[0];
+
+        /** Room for {@code n} interleaved activations ({@link TiledMatMul#interleaveTokens}). */
+        float[] tokenBlocks(int n) {
+            if (tokenBlocks.length < n) tokenBlocks = new float[n];
+            return tokenBlocks;
+        }
 
         /** Room for the input offsets of {@code tokens} tokens. */
         int[] xOffsets(int tokens) {
@@ -275,9 +289,19 @@ public final class MatMul {
      * (the index after the last group stands for the rows after the whole groups), or row tiles.
      */
     private static final class TiledLoop extends ProductLoop {
-        TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
+        /** The tokens' activations in interleaved blocks of 8 ({@link TiledMatMul#interleaveTokens}), or null. */
+        float[] blocks;
+
+        TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, float[] blocks) {
             setProduct(w, x, xOffs, tokens, out, outOff, outStride);
+            this.blocks = blocks;
             return this;
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            blocks = null;
         }
 
         @Override
@@ -288,7 +312,7 @@ public final class MatMul {
                 return;
             }
             int groups = iw.groups();
-            TiledMatMul.groups(iw, w.cols(), x, xOffs, tokens, out, outOff, outStride, start, Math.min(end, groups));
+            TiledMatMul.groups(iw, w.cols(), x, xOffs, tokens, blocks, out, outOff, outStride, start, Math.min(end, groups));
             if (end > groups) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
         }
     }

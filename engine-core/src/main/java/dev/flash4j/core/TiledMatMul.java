@@ -74,11 +74,13 @@ final class TiledMatMul {
      * activation of each of the 8 tokens, into 16 accumulators that are the 16 outputs of each
      * token in each group. Each broadcast feeds two FMAs: with one group per pass the broadcasts
      * (which take a vector port like the FMAs) held the kernel at ~39 GFMA/s per thread; two
-     * groups reach ~51 (Q4_K, 128 tokens, `MatMulThroughput`). No horizontal sums at all, and the
-     * dequantization is a small part of the work even for the ~10-token batches that MoE experts
-     * see during prompt processing.
+     * groups reach ~51 (Q4_K, 128 tokens, `MatMulThroughput`). The 8 tokens' activations come
+     * interleaved ({@code blocks}, made once per product by {@link #interleaveTokens}); tokens
+     * after the last whole block of 8 go 4 and 1 at a time from {@code x}. No horizontal sums at
+     * all, and the dequantization is a small part of the work even for the ~10-token batches that
+     * MoE experts see during prompt processing.
      */
-    static void groups(GroupTiles src, int cols, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, int g0, int g1) {
+    static void groups(GroupTiles src, int cols, float[] x, int[] xOffs, int tokens, float[] blocks, float[] out, int outOff, int outStride, int g0, int g1) {
         int g16 = InterleavedRows.GROUP;
         float[] tile = scratch(g16 * cols), tile2 = scratch2(g16 * cols);
         int g = g0;
@@ -88,7 +90,7 @@ final class TiledMatMul {
                 src.dequantizeGroup(g + 1, tile2);
                 int o = outOff + g * g16;
                 int t = 0;
-                for (; t + 8 <= tokens; t += 8) outer8x2(tile, tile2, cols, x, xOffs, t, out, o, outStride);
+                for (; blocks != null && t + 8 <= tokens; t += 8) outer8x2(tile, tile2, cols, blocks, t * cols, t, out, o, outStride);
                 for (; t + 4 <= tokens; t += 4) {
                     outer4(tile, cols, x, xOffs, t, out, o, outStride);
                     outer4(tile2, cols, x, xOffs, t, out, o + g16, outStride);
@@ -110,24 +112,41 @@ final class TiledMatMul {
     }
 
     /**
-     * Tokens {@code t .. t+7} against two 16-row column-major tiles (32 rows, {@code L == 16}):
+     * The activations of every whole block of 8 tokens interleaved, so that one column's 8 values
+     * are adjacent: {@code blocks[b*cols + 8*c + j] = x[xOffs[b + j] + c]} for {@code b} a multiple
+     * of 8 below {@code tokens}. The outer-product kernel then addresses all 8 tokens from one base
+     * register; with 8 separate rows C2 ran out of general registers and shuttled them through
+     * vector registers on the FMA ports (4 {@code vmovq} per 16 FMAs).
+     */
+    static void interleaveTokens(float[] x, int[] xOffs, int tokens, int cols, float[] blocks) {
+        for (int b = 0; b + 8 <= tokens; b += 8) {
+            int base = b * cols;
+            for (int j = 0; j < 8; j++) {
+                int xo = xOffs[b + j];
+                for (int c = 0; c < cols; c++) blocks[base + 8 * c + j] = x[xo + c];
+            }
+        }
+    }
+
+    /**
+     * Tokens {@code t .. t+7} (their interleaved activations at {@code blocks[xb ..]}, see
+     * {@link #interleaveTokens}) against two 16-row column-major tiles (32 rows, {@code L == 16}):
      * token k's outputs of the first group to {@code out[o + (t+k)*ts ..]}, of the second 16 further.
      */
-    private static void outer8x2(float[] ta, float[] tb, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
-        int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
-        int x4 = xOffs[t + 4], x5 = xOffs[t + 5], x6 = xOffs[t + 6], x7 = xOffs[t + 7];
+    private static void outer8x2(float[] ta, float[] tb, int cols, float[] blocks, int xb, int t, float[] out, int o, int ts) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         for (int c = 0; c < cols; c++) {
             FloatVector wa = FloatVector.fromArray(F, ta, 16 * c), wb = FloatVector.fromArray(F, tb, 16 * c);
-            FloatVector v = FloatVector.broadcast(F, x[x0 + c]); a0 = wa.fma(v, a0); b0 = wb.fma(v, b0);
-            v = FloatVector.broadcast(F, x[x1 + c]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
-            v = FloatVector.broadcast(F, x[x2 + c]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
-            v = FloatVector.broadcast(F, x[x3 + c]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
-            v = FloatVector.broadcast(F, x[x4 + c]); a4 = wa.fma(v, a4); b4 = wb.fma(v, b4);
-            v = FloatVector.broadcast(F, x[x5 + c]); a5 = wa.fma(v, a5); b5 = wb.fma(v, b5);
-            v = FloatVector.broadcast(F, x[x6 + c]); a6 = wa.fma(v, a6); b6 = wb.fma(v, b6);
-            v = FloatVector.broadcast(F, x[x7 + c]); a7 = wa.fma(v, a7); b7 = wb.fma(v, b7);
+            int i = xb + 8 * c;
+            FloatVector v = FloatVector.broadcast(F, blocks[i]); a0 = wa.fma(v, a0); b0 = wb.fma(v, b0);
+            v = FloatVector.broadcast(F, blocks[i + 1]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
+            v = FloatVector.broadcast(F, blocks[i + 2]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
+            v = FloatVector.broadcast(F, blocks[i + 3]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
+            v = FloatVector.broadcast(F, blocks[i + 4]); a4 = wa.fma(v, a4); b4 = wb.fma(v, b4);
+            v = FloatVector.broadcast(F, blocks[i + 5]); a5 = wa.fma(v, a5); b5 = wb.fma(v, b5);
+            v = FloatVector.broadcast(F, blocks[i + 6]); a6 = wa.fma(v, a6); b6 = wb.fma(v, b6);
+            v = FloatVector.broadcast(F, blocks[i + 7]); a7 = wa.fma(v, a7); b7 = wb.fma(v, b7);
         }
         int p = o + t * ts;
         a0.intoArray(out, p); a1.intoArray(out, p + ts); a2.intoArray(out, p + 2 * ts); a3.intoArray(out, p + 3 * ts);

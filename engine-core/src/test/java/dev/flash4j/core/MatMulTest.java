@@ -64,8 +64,10 @@ class MatMulTest {
         Random rnd = new Random(3);
         int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17, 33, 42};
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            for (GgmlType t : TYPES) {
-                int rows = 37, cols = 512; // two whole groups of 16 interleaved rows and 5 more
+            // 37 rows: two whole groups of 16 interleaved rows and 5 more, one group per parallel chunk;
+            // 149 rows: 9 groups and 5 more, so that chunks hold two groups (the tiled kernel's pairs)
+            for (GgmlType t : TYPES) for (int rows : new int[] {37, 149}) {
+                int cols = 512;
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 for (int batch : batches) {
                     float[] x = gaussian(rnd, batch * cols);
@@ -90,8 +92,8 @@ class MatMulTest {
     void selectedTokenProductsMatchADoubleReference() {
         Random rnd = new Random(4);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            for (GgmlType t : TYPES) {
-                int rows = 35, cols = 256, tokens = 23, stride = cols + 32;
+            for (GgmlType t : TYPES) for (int rows : new int[] {35, 149}) {
+                int cols = 256, tokens = 23, stride = cols + 32;
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 float[] x = gaussian(rnd, tokens * stride);
                 for (int count : new int[] {1, 3, 8, 11}) {
