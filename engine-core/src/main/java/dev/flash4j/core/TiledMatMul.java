@@ -105,7 +105,7 @@ final class TiledMatMul {
             src.dequantizeGroup(g, tile);
             int o = outOff + g * g16;
             int t = 0;
-            for (; t + 8 <= tokens; t += 8) outer8(tile, cols, x, xOffs, t, out, o, outStride);
+            for (; blocks != null && t + 8 <= tokens; t += 8) outer8(tile, cols, blocks, t * cols, t, out, o, outStride);
             for (; t + 4 <= tokens; t += 4) outer4(tile, cols, x, xOffs, t, out, o, outStride);
             for (; t < tokens; t++) outer1(tile, cols, x, xOffs[t], out, o + t * outStride);
         }
@@ -166,22 +166,21 @@ final class TiledMatMul {
         b4.intoArray(out, p + 4 * ts); b5.intoArray(out, p + 5 * ts); b6.intoArray(out, p + 6 * ts); b7.intoArray(out, p + 7 * ts);
     }
 
-    /** Tokens {@code t .. t+7} against a 16-row column-major tile; token k's 16 outputs to {@code out[o + (t+k)*ts ..]}. */
-    private static void outer8(float[] tile, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
-        int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
-        int x4 = xOffs[t + 4], x5 = xOffs[t + 5], x6 = xOffs[t + 6], x7 = xOffs[t + 7];
+    /** Tokens {@code t .. t+7} (interleaved at {@code blocks[xb ..]}) against a 16-row column-major tile; token k's 16 outputs to {@code out[o + (t+k)*ts ..]}. */
+    private static void outer8(float[] tile, int cols, float[] blocks, int xb, int t, float[] out, int o, int ts) {
         for (int h = 0; h < InterleavedRows.GROUP; h += L) {
             FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
             for (int c = 0; c < cols; c++) {
                 FloatVector w = FloatVector.fromArray(F, tile, InterleavedRows.GROUP * c + h);
-                c0 = w.fma(FloatVector.broadcast(F, x[x0 + c]), c0);
-                c1 = w.fma(FloatVector.broadcast(F, x[x1 + c]), c1);
-                c2 = w.fma(FloatVector.broadcast(F, x[x2 + c]), c2);
-                c3 = w.fma(FloatVector.broadcast(F, x[x3 + c]), c3);
-                c4 = w.fma(FloatVector.broadcast(F, x[x4 + c]), c4);
-                c5 = w.fma(FloatVector.broadcast(F, x[x5 + c]), c5);
-                c6 = w.fma(FloatVector.broadcast(F, x[x6 + c]), c6);
-                c7 = w.fma(FloatVector.broadcast(F, x[x7 + c]), c7);
+                int i = xb + 8 * c;
+                c0 = w.fma(FloatVector.broadcast(F, blocks[i]), c0);
+                c1 = w.fma(FloatVector.broadcast(F, blocks[i + 1]), c1);
+                c2 = w.fma(FloatVector.broadcast(F, blocks[i + 2]), c2);
+                c3 = w.fma(FloatVector.broadcast(F, blocks[i + 3]), c3);
+                c4 = w.fma(FloatVector.broadcast(F, blocks[i + 4]), c4);
+                c5 = w.fma(FloatVector.broadcast(F, blocks[i + 5]), c5);
+                c6 = w.fma(FloatVector.broadcast(F, blocks[i + 6]), c6);
+                c7 = w.fma(FloatVector.broadcast(F, blocks[i + 7]), c7);
             }
             int p = o + t * ts + h;
             c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
