@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
  * block and their kernels.
  */
 abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
-    /** Columns per K-quant block. */
-    static final int BLOCK = 256;
+    /** Columns per K-quant block (the same 256 for every K-quant type). */
+    static final int BLOCK = Q4KFormat.BLOCK;
 
     /** The packed groups. */
     final MemorySegment data;
@@ -38,6 +38,16 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     public final InterleavedRows slice(int first, int count) {
         long gb = groupBytes();
         return over(data.asSlice(first * gb, count * gb), count);
+    }
+
+    /**
+     * Zeroes the {@link Wide#L} outputs at {@code out[o ..]} before a group's blocks add into them.
+     * A plain fill, not a zero vector: where C2 compiled a kernel's group loop without inlining its
+     * Vector API calls, the vector was an allocation per group (2-3 KB per token, one run in five
+     * 1.1 MB, on the 8-bit path).
+     */
+    static void clearLanes(float[] out, int o) {
+        java.util.Arrays.fill(out, o, o + Wide.L, 0f);
     }
 
     /** Bytes of one packed group. */

@@ -50,6 +50,20 @@ final class InterleavedQ4K extends InterleavedKQuant {
         return (long) groups * (cols / Q4KFormat.BLOCK) * BLOCK_BYTES;
     }
 
+    /**
+     * Row {@code i}'s d, dmin, sub-block scales and mins of the source block at {@code p} into their
+     * lanes of the packed block at {@code o}: the first 384 bytes, the same in Q4_K's and Q5_K's
+     * layouts (both start with d, dmin and the 12 bytes of 6-bit scales and mins).
+     */
+    static void packScales(MemorySegment rows, long p, int i, MemorySegment out, long o) {
+        out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
+        out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
+        for (int s = 0; s < 8; s++) {
+            out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
+            out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
+        }
+    }
+
     /** Groups already packed in {@code data} ({@link #bytes} long). */
     static InterleavedQ4K view(MemorySegment data, int groups, int cols) {
         return new InterleavedQ4K(data, groups, cols);
@@ -58,12 +72,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
     /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
     static InterleavedQ4K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
         packBlocks(src, rowBytes, groups, cols, Q4KFormat.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
-            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
-            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
-            for (int s = 0; s < 8; s++) {
-                out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
-                out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
-            }
+            packScales(rows, p, i, out, o);
             for (int l = 0; l < 128; l++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, rows.get(ValueLayout.JAVA_BYTE, p + 16 + l));
         });
         return new InterleavedQ4K(dst, groups, cols);
@@ -101,7 +110,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }
@@ -269,7 +278,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             for (int g = g0; g < g1; g++) {
                 long go = g * (long) blocks * BLOCK_BYTES;
                 int o = outOff + G * g;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) {
                     long bo = go + (long) b * BLOCK_BYTES;
                     for (int sb = 0; sb < 8; sb++) subBlockQ8x2(bo, sb, a, aOff + 256 * b + 32 * sb, out, o);
@@ -282,7 +291,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }

@@ -42,12 +42,7 @@ final class InterleavedQ5K extends InterleavedKQuant {
     /** Packs the whole groups of {@code src}'s rows into {@code dst} ({@link #bytes} long). */
     static InterleavedQ5K pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool) {
         packBlocks(src, rowBytes, groups, cols, Q5KFormat.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
-            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 4L * i, Le.f16(rows, p));
-            out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + DMIN + 4L * i, Le.f16(rows, p + 2));
-            for (int s = 0; s < 8; s++) {
-                out.set(ValueLayout.JAVA_BYTE, o + SC + 16 * s + i, (byte) KScales.scale(rows, p + 4, s));
-                out.set(ValueLayout.JAVA_BYTE, o + MN + 16 * s + i, (byte) KScales.min(rows, p + 4, s));
-            }
+            InterleavedQ4K.packScales(rows, p, i, out, o); // same header layout as Q4_K's
             for (int c = 0; c < 256; c++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * c + i, (byte) quant(rows, p, c));
         });
         return new InterleavedQ5K(dst, groups, cols);
@@ -94,7 +89,7 @@ final class InterleavedQ5K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
             }
         }

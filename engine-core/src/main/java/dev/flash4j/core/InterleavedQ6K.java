@@ -95,7 +95,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, out, o);
             }
         }
@@ -308,7 +308,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
             for (int g = g0; g < g1; g++) {
                 long go = g * (long) blocks * BLOCK_BYTES;
                 int o = outOff + G * g;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) {
                     for (int t = 0; t < 16; t++) groupQ8x2(go + (long) b * BLOCK_BYTES, t, a, aOff + 256 * b + 16 * t, out, o);
                 }
@@ -319,7 +319,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
             long go = g * (long) blocks * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 int o = outOff + G * g + h;
-                java.util.Arrays.fill(out, o, o + Wide.L, 0f); // no zero vector: where C2 leaves Vector API calls out of line it is an allocation
+                clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
             }
         }

@@ -115,16 +115,16 @@ public final class MatMul {
      */
     private static void tiled(WorkerPool pool, Loops loops, WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
         InterleavedRows iw = w.interleaved();
-        TiledLoop loop = loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, null);
-        if (iw != null) {
-            if (tokens >= 8) { // the outer-product kernel reads 8 tokens' activations interleaved
-                float[] blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
-                TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
-                loop.blocks = blocks;
-            }
-            run(pool, iw.groups() + 1, 1, loop);
+        if (iw == null) {
+            run(pool, w.rows(), TiledMatMul.TILE_ROWS, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, null));
+            return;
         }
-        else run(pool, w.rows(), TiledMatMul.TILE_ROWS, loop);
+        float[] blocks = null; // the outer-product kernel reads whole blocks of 8 tokens interleaved
+        if (tokens >= 8) {
+            blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
+            TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
+        }
+        run(pool, iw.groups() + 1, 1, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, blocks));
     }
 
     /**

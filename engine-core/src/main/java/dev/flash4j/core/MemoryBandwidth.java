@@ -72,15 +72,26 @@ public final class MemoryBandwidth implements AutoCloseable {
         return total;
     }
 
+    /** What {@link #sumRange} lengths must be a multiple of. */
+    static final int RANGE_MULTIPLE = 4 * L.vectorByteSize();
+
     private long sumChunk(long from) {
-        long to = from + CHUNK_BYTES;
+        return sumRange(data, from, CHUNK_BYTES);
+    }
+
+    /**
+     * The wrapping sum of {@code bytes} bytes of {@code s} from {@code from} as 64-bit integers;
+     * {@code bytes} a multiple of four vectors ({@link #RANGE_MULTIPLE}).
+     */
+    static long sumRange(MemorySegment s, long from, long bytes) {
+        long to = from + bytes;
         int step = L.vectorByteSize();
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0; // four chains keep several loads in flight
         for (long off = from; off < to; off += 4L * step) {
-            a0 = a0.add(LongVector.fromMemorySegment(L, data, off, ORDER));
-            a1 = a1.add(LongVector.fromMemorySegment(L, data, off + step, ORDER));
-            a2 = a2.add(LongVector.fromMemorySegment(L, data, off + 2L * step, ORDER));
-            a3 = a3.add(LongVector.fromMemorySegment(L, data, off + 3L * step, ORDER));
+            a0 = a0.add(LongVector.fromMemorySegment(L, s, off, ORDER));
+            a1 = a1.add(LongVector.fromMemorySegment(L, s, off + step, ORDER));
+            a2 = a2.add(LongVector.fromMemorySegment(L, s, off + 2L * step, ORDER));
+            a3 = a3.add(LongVector.fromMemorySegment(L, s, off + 3L * step, ORDER));
         }
         return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
     }

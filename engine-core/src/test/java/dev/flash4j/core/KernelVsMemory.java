@@ -3,7 +3,6 @@ package dev.flash4j.core;
 import dev.flash4j.gguf.GgufFile;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,8 +16,8 @@ import java.nio.file.Path;
  * pool, so the gap between the kernel and the memory can be seen on the machine at hand.
  *
  * <p>Three reads, repeated round after round so that a VM's swings in speed hit them all alike:
- * the kernel ({@link MatMul#matmul}, one token, float activations); 64-byte vector loads summed
- * (what the memory gives); 16-byte loads each widened to 16 ints and summed (the kernel's first
+ * the kernel ({@link MatMul#matmul}, one token, float activations); the vector loads of
+ * {@code bench --membw} ({@link MemoryBandwidth#sumRange}: what the memory gives); 16-byte loads each widened to 16 ints and summed (the kernel's first
  * step alone). Use a matrix larger than the caches, e.g. the output matrix of
  * {@code flash4j synth --config slice-4l --type q4_k_s} (Q6_K, 569 MB interleaved) or its
  * {@code token_embd.weight} (Q4_K).
@@ -27,7 +26,6 @@ import java.nio.file.Path;
  * dev.flash4j.core.KernelVsMemory MODEL.gguf [TENSOR=output.weight] [THREADS=2] [ROUNDS=8]}
  */
 public final class KernelVsMemory {
-    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
     private static final VectorSpecies<Byte> BYTES16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_512;
 
@@ -45,7 +43,7 @@ public final class KernelVsMemory {
             MemorySegment data = copy.data;
             long n = data.byteSize();
             int chunks = 4 * threads;
-            long per = (n / chunks) & ~63L;
+            long per = n / chunks / MemoryBandwidth.RANGE_MULTIPLE * MemoryBandwidth.RANGE_MULTIPLE;
             float[] x = new float[w.cols()], out = new float[w.rows()];
             for (int i = 0; i < x.length; i++) x[i] = 0.01f * (i % 13 - 6);
             long[] sums = new long[chunks];
@@ -55,7 +53,7 @@ public final class KernelVsMemory {
                 MatMul.matmul(pool, w, x, 1, out, 0, ActivationPrecision.F32);
                 long t1 = System.nanoTime();
                 pool.parallelFor(chunks, 1, (c0, c1) -> {
-                    for (int c = c0; c < c1; c++) sums[c] = read64(data, c * per, per);
+                    for (int c = c0; c < c1; c++) sums[c] = MemoryBandwidth.sumRange(data, c * per, per);
                 });
                 long t2 = System.nanoTime();
                 pool.parallelFor(chunks, 1, (c0, c1) -> {
@@ -63,17 +61,11 @@ public final class KernelVsMemory {
                 });
                 long t3 = System.nanoTime();
                 if (round == 0) continue; // the first round compiles
-                System.out.printf("kernel %5.1f GB/s   64-byte reads %5.1f GB/s   16-byte reads widened %5.1f GB/s%s%n",
+                System.out.printf("kernel %5.1f GB/s   plain reads %5.1f GB/s   16-byte reads widened %5.1f GB/s%s%n",
                         n / (double) (t1 - t0), chunks * per / (double) (t2 - t1), chunks * per / (double) (t3 - t2),
-                        sums[0] == 42 ? " " : "");
+                        sums[0] == 42 ? " " : ""); // uses the sums, so the reads cannot be dropped
             }
         }
-    }
-
-    private static long read64(MemorySegment s, long from, long bytes) {
-        LongVector acc = LongVector.zero(LONGS);
-        for (long p = from, end = from + bytes; p < end; p += 64) acc = acc.add(LongVector.fromMemorySegment(LONGS, s, p, ByteOrder.LITTLE_ENDIAN));
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     private static long widen16(MemorySegment s, long from, long bytes) {
