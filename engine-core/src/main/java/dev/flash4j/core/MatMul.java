@@ -26,6 +26,14 @@ public final class MatMul {
      * 16: 18.0 vs 16.4; Q6_K 8: 10.4 vs 11.2, 11: 13.7 vs 16.8, 12: 14.9 vs 14.8, 16: 19.4 vs 18.0.
      */
     static final int TILED_MIN_BATCH_INTERLEAVED = Integer.getInteger("flash4j.tiledMinBatchInterleaved", 12);
+    /**
+     * From this many tokens on, a matrix without an interleaved copy goes by groups of 16 rows
+     * turned into column-major tiles ({@link RowTiles}) through the outer-product kernels, rather
+     * than by row-major tiles; property {@code flash4j.rowTilesMinBatch}. Measured on the Intel VM
+     * (Q8_0 1024 x 4096, 2 threads, time by groups over time by row tiles, median of 10
+     * alternations): 16 tokens 1.47-1.80, 32: 0.99, 48: 0.92, 64: 0.84, 256: 0.65.
+     */
+    static final int ROW_TILES_MIN_BATCH = Integer.getInteger("flash4j.rowTilesMinBatch", 48);
 
     /** The calling thread's reusable loop bodies and scratch arrays (see {@link Loops}). */
     private static final ThreadLocal<Loops> LOOPS = ThreadLocal.withInitial(Loops::new);
@@ -110,13 +118,14 @@ public final class MatMul {
 
     /**
      * Prompt-sized batches: float activations whatever the precision asked (arithmetic-bound, see
-     * {@link TiledMatMul}). Interleaved matrices go by groups of 16 rows (the index after the last
-     * group stands for the rows after the whole groups); others by row tiles.
+     * {@link TiledMatMul}). Interleaved matrices, and others from {@link #ROW_TILES_MIN_BATCH} tokens
+     * on, go by groups of 16 rows (the index after the last group stands for the rows after the
+     * whole groups); others by row tiles.
      */
     private static void tiled(WorkerPool pool, Loops loops, WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride) {
         InterleavedRows iw = w.interleaved();
-        if (iw == null) {
-            run(pool, w.rows(), TiledMatMul.TILE_ROWS, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, null));
+        if (iw == null && tokens < ROW_TILES_MIN_BATCH) {
+            run(pool, w.rows(), TiledMatMul.TILE_ROWS, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, null, false));
             return;
         }
         float[] blocks = null; // the outer-product kernel reads whole blocks of 8 tokens interleaved
@@ -124,7 +133,8 @@ public final class MatMul {
             blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
             TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
         }
-        run(pool, iw.groups() + 1, 1, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, blocks));
+        int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP;
+        run(pool, groups + 1, 1, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, blocks, true));
     }
 
     /**
@@ -285,16 +295,21 @@ public final class MatMul {
     }
 
     /**
-     * {@link TiledMatMul} over index range {@code [start, end)}: groups of an interleaved matrix
-     * (the index after the last group stands for the rows after the whole groups), or row tiles.
+     * {@link TiledMatMul} over index range {@code [start, end)}: groups of 16 rows (of the
+     * interleaved copy, or made from the rows by {@link RowTiles}; the index after the last group
+     * stands for the rows after the whole groups), or row tiles.
      */
-    private static final class TiledLoop extends ProductLoop {
+    private static final class TiledLoop extends ProductLoop implements TiledMatMul.GroupTiles {
         /** The tokens' activations in interleaved blocks of 8 ({@link TiledMatMul#interleaveTokens}), or null. */
         float[] blocks;
 
-        TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, float[] blocks) {
+        /** Whether the loop runs over groups of 16 rows (else over rows, by row tiles). */
+        boolean byGroups;
+
+        TiledLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride, float[] blocks, boolean byGroups) {
             setProduct(w, x, xOffs, tokens, out, outOff, outStride);
             this.blocks = blocks;
+            this.byGroups = byGroups;
             return this;
         }
 
@@ -306,14 +321,20 @@ public final class MatMul {
 
         @Override
         public void run(int start, int end) {
-            InterleavedRows iw = w.interleaved();
-            if (iw == null) {
+            if (!byGroups) {
                 TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, start, end);
                 return;
             }
-            int groups = iw.groups();
-            TiledMatMul.groups(iw, w.cols(), x, xOffs, tokens, blocks, out, outOff, outStride, start, Math.min(end, groups));
+            InterleavedRows iw = w.interleaved();
+            int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP;
+            TiledMatMul.groups(iw != null ? iw : this, w.cols(), x, xOffs, tokens, blocks, out, outOff, outStride, start, Math.min(end, groups));
             if (end > groups) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
+        }
+
+        /** The tiles of a matrix without an interleaved copy, made from its rows. */
+        @Override
+        public void dequantizeGroup(int g, float[] tile) {
+            RowTiles.dequantizeGroup(w, g, tile);
         }
     }
 

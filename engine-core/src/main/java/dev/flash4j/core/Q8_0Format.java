@@ -17,10 +17,11 @@ final class Q8_0Format implements Q8DotFormat {
 
     @Override
     public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        // vectorized: the prompt kernels dequantize every row once per product (scalar: 0.9 ns per value)
         for (int b = 0; b < n / BLOCK; b++) {
             long p = off + (long) b * BYTES;
-            float d = Le.f16(src, p);
-            for (int j = 0; j < BLOCK; j++) dst[dstOff + b * BLOCK + j] = Le.s8(src, p + 2 + j) * d;
+            FloatVector d = FloatVector.broadcast(Wide.F, Le.f16(src, p));
+            for (int j = 0; j < BLOCK; j += Wide.L) Wide.toFloat(Wide.s8(src, p + 2 + j)).mul(d).intoArray(dst, dstOff + b * BLOCK + j);
         }
     }
 
