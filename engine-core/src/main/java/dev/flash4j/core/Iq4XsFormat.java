@@ -28,16 +28,18 @@ final class Iq4XsFormat implements BlockFormat {
 
     @Override
     public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        // vectorized as blockDot below: the prompt kernels dequantize every row once per product
         for (int b = 0; b < n / BLOCK; b++) {
             long p = off + (long) b * BYTES;
             float d = Le.f16(src, p);
             for (int ib = 0; ib < 8; ib++) {
-                float dl = d * subScale(src, p, ib);
+                FloatVector dl = FloatVector.broadcast(Vec.F, d * subScale(src, p, ib));
                 int o = dstOff + b * BLOCK + 32 * ib;
-                for (int j = 0; j < 16; j++) {
-                    int q = Le.u8(src, p + 8 + 16 * ib + j);
-                    dst[o + j] = dl * Iq4Table.level(q & 0xF);
-                    dst[o + j + 16] = dl * Iq4Table.level(q >> 4);
+                ByteVector q = ByteVector.fromMemorySegment(Vec.B128, src, p + 8 + 16 * ib, Vec.LE);
+                for (int j = 0; j < 2; j++) { // low nibbles: values 0..15 of the sub-block, high: 16..31
+                    ByteVector v = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4 * j).reinterpretAsBytes().and((byte) 0xF).selectFrom(Iq4Table.VECTOR);
+                    widen(v).mul(dl).intoArray(dst, o + 16 * j);
+                    widen(v.slice(8)).mul(dl).intoArray(dst, o + 16 * j + 8);
                 }
             }
         }

@@ -20,15 +20,16 @@ final class Q4_0Format implements Q8DotFormat {
 
     @Override
     public void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        // vectorized as dot below: the prompt kernels dequantize every row once per product
         for (int b = 0; b < n / BLOCK; b++) {
             long p = off + (long) b * BYTES;
-            float d = Le.f16(src, p);
+            FloatVector d = FloatVector.broadcast(Vec.F, Le.f16(src, p));
             int o = dstOff + b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = Le.u8(src, p + 2 + j);
-                dst[o + j] = ((q & 0xF) - 8) * d;
-                dst[o + j + 16] = ((q >> 4) - 8) * d;
-            }
+            IntVector q0 = Vec.toInt(Vec.bytes8(src, p + 2)), q1 = Vec.toInt(Vec.bytes8(src, p + 10));
+            Vec.toFloat(q0.and(0xF).sub(8)).mul(d).intoArray(dst, o);
+            Vec.toFloat(q1.and(0xF).sub(8)).mul(d).intoArray(dst, o + 8);
+            Vec.toFloat(q0.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8)).mul(d).intoArray(dst, o + 16);
+            Vec.toFloat(q1.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8)).mul(d).intoArray(dst, o + 24);
         }
     }
 
