@@ -320,7 +320,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
                 int o = outOff + G * g;
                 clearLanes(out, o);
                 for (int b = 0; b < blocks; b++) {
-                    for (int t = 0; t < 16; t++) groupQ8x2(go + (long) b * BLOCK_BYTES, t, a, aOff + 256 * b + 16 * t, out, o);
+                    blockQ8(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, out, o);
                 }
             }
             return;
@@ -336,31 +336,36 @@ final class InterleavedQ6K extends InterleavedKQuant {
     }
 
     /**
-     * Scale group {@code t} (16 columns from activation column {@code col}) of the block at
-     * {@code bo} with 8-bit activations on 512-bit vectors, added to {@code out[o .. o+16)}: one
-     * 32-byte load holds columns c and c+1 of all 16 rows, widened to 32 short lanes, and meets 32
-     * lanes of {@link Q8Activations#rep16} (column c's quant 16 times, then c+1's). A lane sums 8
-     * products of at most 32*127 (32512, no overflow) before rows i and 16+i are added as ints.
-     * Load to output in one method small enough for C2 to inline every vector call (see
-     * {@link InterleavedQ4K}'s {@code subBlockQ8x2}).
+     * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
+     * block's first), added to {@code out[o .. o+16)}: per scale group t, one 32-byte load holds
+     * columns c and c+1 of all 16 rows, widened to 32 short lanes, and meets 32 lanes of
+     * {@link Q8Activations#rep16} (column c's quant 16 times, then c+1's). A lane sums 8 products of
+     * at most 32*127 (32512, no overflow) before lanes i and 16+i are added as ints (the upper half
+     * brought down by {@link InterleavedQ4K#HIGH_HALF}). The group's 16 columns are written out
+     * (8 loads), which C2 compiles to straight-line code; one scale group per call re-made the
+     * shuffle's constants every call (17 GB/s one thread in L2, now 23).
      */
-    private void groupQ8x2(long bo, int t, Q8Activations a, int col, float[] out, int o) {
-        long q = bo + QS + 16L * 16 * t;
-        int r = 16 * col;
+    private void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
         short[] rep = a.rep16;
-        ShortVector s0 = ShortVector.zero(S2), s1 = s0;
-        for (int j = 0; j < 16; j += 4) {
-            ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.B2S, S2, 0);
-            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.B2S, S2, 0);
-            s0 = v.mul(ShortVector.fromArray(S2, rep, r + 16 * j)).add(s0);
-            s1 = w.mul(ShortVector.fromArray(S2, rep, r + 16 * (j + 2))).add(s1);
+        FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
+        FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
+        for (int t = 0; t < 16; t++) {
+            long q = bo + QS + 16L * 16 * t;
+            int r = 16 * (col + 16 * t);
+            ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r));
+            ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 32));
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 64)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 96)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 128)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 160)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
+            ShortVector p = s0.add(s1);
+            IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector sc = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
+            acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(sc).fma(dd, acc);
         }
-        ShortVector p = s0.add(s1);
-        // 512 -> two 256-bit halves, then to ints: converting part 1 of a 512-bit vector directly is not intrinsified
-        IntVector rows = ((IntVector) ((ShortVector) p.reinterpretShape(S, 0)).convertShape(VectorOperators.S2I, Wide.I, 0))
-                .add((IntVector) ((ShortVector) p.reinterpretShape(S, 1)).convertShape(VectorOperators.S2I, Wide.I, 0));
-        FloatVector sum = Wide.toFloat(rows).mul(Wide.toFloat(Wide.s8(data, bo + SC + 16 * t)).mul(a.d[col / Q8Activations.BLOCK]));
-        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+        acc.intoArray(out, o);
     }
 
     /** As {@link #blockDot} with 8-bit activations. */
