@@ -7,6 +7,12 @@ import java.lang.foreign.MemorySegment;
  * {@link #GROUP} rows one after the other, and within a group the 256-column blocks in column
  * order, each {@code blockBytes} long. The subclasses add their block layout, their packing of one
  * block and their kernels.
+ *
+ * <p>The tile dequantizers ({@code dequantizeGroup}) call the Vector API directly rather than
+ * through {@link Wide}'s helpers: C2 may inline them into {@link TiledMatMul#groups}, and once that
+ * method's node budget is spent it still inlines the API's force-inline methods but not ours; a
+ * helper left as a call boxes its vectors and runs the conversion in plain Java (it happened in
+ * some runs and not others, by compilation order: 6% of a 512-token prompt's samples).
  */
 abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
     /** Columns per K-quant block (the same 256 for every K-quant type). */

@@ -66,12 +66,7 @@ final class InterleavedQ5K extends InterleavedKQuant {
         return new InterleavedQ5K(data, groups, BLOCK * blocks);
     }
 
-    /**
-     * Written with the Vector API's calls directly, not {@link Wide}'s helpers: C2 inlines this
-     * method into {@link TiledMatMul#groups}, and once that method's node budget is spent it still
-     * inlines the API's force-inline methods but not ours; a helper left as a call boxes its
-     * vectors and runs the conversion in plain Java (6% of a 512-token prompt's samples).
-     */
+    /** Vector API calls written out, not through {@link Wide}: see {@link InterleavedKQuant}. */
     @Override
     public void dequantizeGroup(int g, float[] tile) {
         long go = g * (long) blocks * BLOCK_BYTES;
