@@ -133,8 +133,9 @@ public final class MatMul {
             blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
             TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
         }
+        // by pairs of groups, so that no chunk but the last has an odd group (the kernel takes two at a time)
         int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP;
-        run(pool, groups + 1, 1, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, blocks, true));
+        run(pool, (groups + 1) / 2 + 1, 1, loops.tiled.set(w, x, xOffs, tokens, out, outOff, outStride, blocks, true));
     }
 
     /**
@@ -295,8 +296,8 @@ public final class MatMul {
     }
 
     /**
-     * {@link TiledMatMul} over index range {@code [start, end)}: groups of 16 rows (of the
-     * interleaved copy, or made from the rows by {@link RowTiles}; the index after the last group
+     * {@link TiledMatMul} over index range {@code [start, end)}: pairs of groups of 16 rows (of the
+     * interleaved copy, or made from the rows by {@link RowTiles}; the index after the last pair
      * stands for the rows after the whole groups), or row tiles.
      */
     private static final class TiledLoop extends ProductLoop implements TiledMatMul.GroupTiles {
@@ -326,9 +327,10 @@ public final class MatMul {
                 return;
             }
             InterleavedRows iw = w.interleaved();
-            int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP;
-            TiledMatMul.groups(iw != null ? iw : this, w.cols(), x, xOffs, tokens, blocks, out, outOff, outStride, start, Math.min(end, groups));
-            if (end > groups) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
+            int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP, pairs = (groups + 1) / 2;
+            // index i: groups 2i and 2i+1; the index after the last pair: the rows after the whole groups
+            TiledMatMul.groups(iw != null ? iw : this, w.cols(), x, xOffs, tokens, blocks, out, outOff, outStride, Math.min(2 * start, groups), Math.min(2 * end, groups));
+            if (end > pairs) TiledMatMul.rows(w, x, xOffs, tokens, out, outOff, outStride, groups * InterleavedRows.GROUP, w.rows());
         }
 
         /** The tiles of a matrix without an interleaved copy, made from its rows. */
