@@ -104,6 +104,35 @@ public final class VectorOps {
         return (float) (x / (1.0 + Math.exp(-x)));
     }
 
+    /**
+     * SwiGLU with an optional clamp, in place: {@code gate[gOff+i] = min(silu(gate[gOff+i]), limit) *
+     * clamp(up[uOff+i], -limit, limit)} for {@code i < n}; no clamp when {@code limit <= 0}.
+     * Vectorized with the Vector API's {@code EXP} (SVML on x86, within a few float ulps of
+     * {@link #silu}): the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
+     * calling thread while the other workers waited.
+     */
+    public static void swiGlu(float[] gate, int gOff, float[] up, int uOff, int n, float limit) {
+        int i = 0, bound = S.loopBound(n);
+        boolean clamp = limit > 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector g = FloatVector.fromArray(S, gate, gOff + i), u = FloatVector.fromArray(S, up, uOff + i);
+            FloatVector a = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            if (clamp) {
+                a = a.min(limit);
+                u = u.max(-limit).min(limit);
+            }
+            a.mul(u).intoArray(gate, gOff + i);
+        }
+        for (; i < n; i++) {
+            float a = silu(gate[gOff + i]), u = up[uOff + i];
+            if (clamp) {
+                a = Math.min(a, limit);
+                u = Math.max(-limit, Math.min(limit, u));
+            }
+            gate[gOff + i] = a * u;
+        }
+    }
+
     /** In-place softmax of {@code x[off .. off+n)}. */
     public static void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;

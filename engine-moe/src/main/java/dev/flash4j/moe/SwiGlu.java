@@ -9,16 +9,8 @@ import dev.flash4j.core.VectorOps;
 public final class SwiGlu {
     private SwiGlu() {}
 
-    /** Writes the activation of {@code gate[gOff..]} and {@code up[uOff..]} into {@code gate}. */
+    /** Writes the activation of {@code gate[gOff..]} and {@code up[uOff..]} into {@code gate} ({@link VectorOps#swiGlu}). */
     public static void apply(float[] gate, int gOff, float[] up, int uOff, int n, float limit) {
-        if (limit > 0) {
-            for (int i = 0; i < n; i++) {
-                float g = Math.min(VectorOps.silu(gate[gOff + i]), limit);
-                float u = Math.max(-limit, Math.min(limit, up[uOff + i]));
-                gate[gOff + i] = g * u;
-            }
-        } else {
-            for (int i = 0; i < n; i++) gate[gOff + i] = VectorOps.silu(gate[gOff + i]) * up[uOff + i];
-        }
+        VectorOps.swiGlu(gate, gOff, up, uOff, n, limit);
     }
 }
