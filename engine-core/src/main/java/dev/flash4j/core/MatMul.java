@@ -131,7 +131,7 @@ public final class MatMul {
         float[] blocks = null; // the outer-product kernel reads whole blocks of 8 tokens interleaved
         if (tokens >= 8) {
             blocks = loops.tokenBlocks(tokens / 8 * 8 * w.cols());
-            TiledMatMul.interleaveTokens(x, xOffs, tokens, w.cols(), blocks);
+            run(pool, tokens / 8, 1, loops.interleave.set(x, xOffs, w.cols(), blocks));
         }
         // by pairs of groups, so that no chunk but the last has an odd group (the kernel takes two at a time)
         int groups = iw != null ? iw.groups() : w.rows() / InterleavedRows.GROUP;
@@ -182,6 +182,7 @@ public final class MatMul {
         final FloatRowsLoop floatRows = new FloatRowsLoop();
         final Q8RowsLoop q8Rows = new Q8RowsLoop();
         final TiledLoop tiled = new TiledLoop();
+        final InterleaveLoop interleave = new InterleaveLoop();
         final InterleavedLoop interleaved = new InterleavedLoop();
         private int[] xOffsets = new int[0];
         private float[] sums = new float[0];
@@ -214,8 +215,38 @@ public final class MatMul {
     }
 
     /** A reusable loop body: {@link #clear} drops the references the last call set. */
-    private abstract static sealed class Loop implements WorkerPool.RangeTask permits ProductLoop, Q8RowsLoop {
+    private abstract static sealed class Loop implements WorkerPool.RangeTask permits ProductLoop, Q8RowsLoop, InterleaveLoop {
         abstract void clear();
+    }
+
+    /**
+     * {@link TiledMatMul#interleaveTokens} over blocks of 8 tokens {@code [start, end)}: spread over
+     * the pool rather than done by the calling thread while the others wait (1-2% of a 512-token
+     * prompt, one pass per product).
+     */
+    private static final class InterleaveLoop extends Loop {
+        float[] x, blocks;
+        int[] xOffs;
+        int cols;
+
+        InterleaveLoop set(float[] x, int[] xOffs, int cols, float[] blocks) {
+            this.x = x;
+            this.xOffs = xOffs;
+            this.cols = cols;
+            this.blocks = blocks;
+            return this;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            TiledMatMul.interleaveTokens(x, xOffs, start, end, cols, blocks);
+        }
+
+        @Override
+        void clear() {
+            x = blocks = null;
+            xOffs = null;
+        }
     }
 
     /** A loop over one product with float inputs: the matrix, the tokens' inputs and where their outputs go. */

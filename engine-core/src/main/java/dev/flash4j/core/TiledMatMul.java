@@ -119,7 +119,12 @@ final class TiledMatMul {
      * vector registers on the FMA ports (4 {@code vmovq} per 16 FMAs).
      */
     static void interleaveTokens(float[] x, int[] xOffs, int tokens, int cols, float[] blocks) {
-        for (int b = 0; b + 8 <= tokens; b += 8) {
+        interleaveTokens(x, xOffs, 0, tokens / 8, cols, blocks);
+    }
+
+    /** {@link #interleaveTokens} for the blocks of 8 tokens {@code [firstBlock, endBlock)} only (to split the work over threads). */
+    static void interleaveTokens(float[] x, int[] xOffs, int firstBlock, int endBlock, int cols, float[] blocks) {
+        for (int b = 8 * firstBlock; b < 8 * endBlock; b += 8) {
             int base = b * cols;
             int x0 = xOffs[b], x1 = xOffs[b + 1], x2 = xOffs[b + 2], x3 = xOffs[b + 3];
             int x4 = xOffs[b + 4], x5 = xOffs[b + 5], x6 = xOffs[b + 6], x7 = xOffs[b + 7];
