@@ -23,6 +23,14 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private static final int SPIN_ITERATIONS = 1 << 16;
+    /**
+     * A loop is cut into up to this many chunks per thread, handed out one at a time. Threads that
+     * finish early wait for the last chunk of the others; finer chunks shorten that wait. On the
+     * 2-core Intel VM, decode alternated in one process with 4 and 32 chunks per thread (16 tokens
+     * a round, 8 and 12 rounds): 32 was faster by a median 7.2% and 9.6% (means +6%); prompt
+     * processing unchanged (median 1.03, means 90.6 vs 89.8 tok/s).
+     */
+    private static final int CHUNKS_PER_THREAD = 32;
 
     private final Thread[] workers;
     private final int threads;
@@ -66,7 +74,7 @@ public final class WorkerPool implements AutoCloseable {
     public void parallelFor(int n, int grain, RangeTask task) {
         if (n <= 0) return;
         if (closed) throw new IllegalStateException("worker pool is closed");
-        int chunks = Math.min(n / Math.max(1, grain), threads * 4);
+        int chunks = Math.min(n / Math.max(1, grain), threads * CHUNKS_PER_THREAD);
         if (threads == 1 || chunks <= 1) {
             task.run(0, n);
             return;

@@ -64,8 +64,9 @@ class MatMulTest {
         Random rnd = new Random(3);
         int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 17, 33, 42, 53}; // 53: matrices without an interleaved copy go by RowTiles
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            // 37 rows: two whole groups of 16 interleaved rows and 5 more, one group per parallel chunk;
-            // 149 rows: 9 groups and 5 more, so that chunks hold two groups (the tiled kernel's pairs)
+            // 37 rows: two whole groups of 16 interleaved rows and 5 more;
+            // 149 rows: 9 groups and 5 more: the tiled loop's pairs of groups, the last pair with one group
+            // (the small-batch kernels' two-group passes run over whole matrices in InterleavedTokensTest)
             for (GgmlType t : TYPES) for (int rows : new int[] {37, 149}) {
                 int cols = 512;
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
