@@ -4,6 +4,7 @@ import dev.flash4j.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -45,6 +46,7 @@ final class Q8_0Format implements Q8DotFormat {
     @Override
     public float dotQ8(MemorySegment src, long off, Q8Activations x, int xOff, int n) {
         Q8Checks.check(x, xOff, n);
+        if (Wide.L == 16) return dotQ8Wide(src, off, x, xOff, n);
         FloatVector acc = FloatVector.zero(Vec.F);
         for (int b = 0; b < n / BLOCK; b++) {
             long p = off + (long) b * BYTES;
@@ -52,6 +54,27 @@ final class Q8_0Format implements Q8DotFormat {
             IntVector s = IntVector.zero(Vec.I);
             for (int k = 0; k < 4; k++) s = Vec.toInt(Vec.bytes8(src, p + 2 + 8 * k)).mul(Vec.q8(x.q, xi + 8 * k)).add(s);
             acc = Vec.toFloat(s).fma(FloatVector.broadcast(Vec.F, Le.f16(src, p) * x.d[xi / BLOCK]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@link #dotQ8} on 512-bit vectors: a block's 32 quants and 32 activation quants widened to 32
+     * short lanes and multiplied (at most 128*127, so two products fit a short), the two halves
+     * added as 16 ints. Int lanes multiplied 8 at a time ({@code vpmulld}, two micro-ops each) made
+     * this kernel 2.2x slower than the float one; this one takes 0.94-0.95x its time.
+     */
+    private static float dotQ8Wide(MemorySegment src, long off, Q8Activations x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(Wide.F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            int xi = xOff + b * BLOCK;
+            ShortVector w = (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, src, p + 2, Vec.LE).convertShape(VectorOperators.B2S, ShortVector.SPECIES_512, 0);
+            ShortVector a = (ShortVector) ByteVector.fromArray(ByteVector.SPECIES_256, x.q, xi).convertShape(VectorOperators.B2S, ShortVector.SPECIES_512, 0);
+            ShortVector prod = w.mul(a);
+            IntVector sums = ((IntVector) prod.convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .add((IntVector) prod.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Wide.F, Le.f16(src, p) * x.d[xi / BLOCK]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
