@@ -1,5 +1,7 @@
 package dev.flash4j.core;
 
+import jdk.incubator.vector.FloatVector;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -54,6 +56,22 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      */
     static void clearLanes(float[] out, int o) {
         java.util.Arrays.fill(out, o, o + Wide.L, 0f);
+    }
+
+    /**
+     * The min terms of a Q4_K or Q5_K block with 8-bit activations (their headers share the layout:
+     * dmin of the 16 rows at byte 64, the mins of sub-block s at 256 + 16*s), all 16 rows,
+     * activation column {@code col} the block's first: dmin times the sub-blocks' mins times their
+     * activation sums, subtracted from {@code out[o .. o+16)}. Apart from the block kernels: C2
+     * stops inlining the Vector API's methods into a method past its budget and then boxes them.
+     */
+    static void minsQ8(MemorySegment data, long bo, Q8Activations a, int col, float[] out, int o) {
+        FloatVector mins = Wide.zero();
+        int blk = col / Q8Activations.BLOCK;
+        for (int s = 0; s < 8; s++) {
+            mins = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s)).fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
+        }
+        mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Bytes of one packed group. */

@@ -289,7 +289,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
                 for (int b = 0; b < blocks; b++) {
                     long bo = go + (long) b * BLOCK_BYTES;
                     blockQ8(bo, a, aOff + 256 * b, out, o);
-                    minsQ8(bo, a, aOff + 256 * b, out, o);
+                    minsQ8(data, bo, a, aOff + 256 * b, out, o);
                 }
             }
             return;
@@ -326,7 +326,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     /**
      * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
-     * block's first), its scale terms added to {@code out[o .. o+16)} (the min terms: {@link #minsQ8}).
+     * block's first), its scale terms added to {@code out[o .. o+16)} (the min terms: {@link InterleavedKQuant#minsQ8}).
      * One 32-byte load holds byte positions j and j+1 of all 16 rows, widened to 32 short lanes
      * (lanes 0-15: position j, 16-31: j+1); its low nibbles meet 32 lanes of
      * {@link Q8Activations#rep16} for sub-block 2c (the column's quant 16 times, then the next
@@ -362,21 +362,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
             acc = ((FloatVector) ih.convert(VectorOperators.I2F, 0)).mul(sh).fma(dd, acc);
         }
         acc.intoArray(out, o);
-    }
-
-    /**
-     * The min terms of a block with 8-bit activations (all 16 rows, activation column {@code col}
-     * the block's first): dmin times the sub-blocks' mins times their activation sums, subtracted
-     * from {@code out[o .. o+16)}. Apart from {@link #blockQ8}: C2 stops inlining the Vector API's
-     * methods into a method once their bytecodes pass its budget, and then boxes every vector.
-     */
-    private void minsQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        FloatVector mins = Wide.zero();
-        int blk = col / Q8Activations.BLOCK;
-        for (int s = 0; s < 8; s++) {
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s)).fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
-        }
-        mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
     /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */
