@@ -1,6 +1,11 @@
 package dev.flash4j.core;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,6 +24,8 @@ import java.lang.foreign.MemorySegment;
 abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
     /** Columns per K-quant block (the same 256 for every K-quant type). */
     static final int BLOCK = Q4KFormat.BLOCK;
+    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     /** The packed groups. */
     final MemorySegment data;
@@ -56,6 +63,65 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      */
     static void clearLanes(float[] out, int o) {
         java.util.Arrays.fill(out, o, o + Wide.L, 0f);
+    }
+
+    /**
+     * Groups {@code [g0, g1)} with 8-bit activations on 512-bit vectors: per group its 16 outputs
+     * cleared, then per block {@link #blockQ8} and, for types with mins (Q4_K, Q5_K), {@link #minsQ8}
+     * as a call of its own (one method with both passes C2's inlining budget and boxes vectors).
+     */
+    final void groupsQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
+        for (int g = g0; g < g1; g++) {
+            long go = g * groupBytes();
+            int o = outOff + GROUP * g;
+            clearLanes(out, o);
+            for (int b = 0; b < blocks; b++) {
+                long bo = go + (long) b * blockBytes;
+                blockQ8(bo, a, aOff + BLOCK * b, out, o);
+                if (mins) minsQ8(data, bo, a, aOff + BLOCK * b, out, o);
+            }
+        }
+    }
+
+    /**
+     * The scale terms of block {@code bo} with 8-bit activations on 512-bit vectors (activation
+     * column {@code col} the block's first), added to {@code out[o .. o+16)}.
+     */
+    abstract void blockQ8(long bo, Q8Activations a, int col, float[] out, int o);
+
+    /**
+     * {@link #blockQ8} for the layouts that keep each quant as a byte, column c of row i at
+     * {@code qs + 16*c + i} (Q5_K: 0..31, Q6_K: q - 32), with one signed scale byte per row and
+     * scale group at {@code sc + 16*group} (Q5_K's are 0..63), a group being {@code 16 << scaleShift}
+     * columns, and the rows' d (f32) at byte 0. Per 16 columns: one 32-byte load holds columns c and
+     * c+1 of all 16 rows, widened to 32 short lanes, and meets 32 lanes of {@link Q8Activations#rep16}
+     * (column c's quant 16 times, then c+1's). A lane sums 8 products of at most 32*127 (32512, no
+     * overflow; 16 would overflow, hence 16 columns at a time even for Q5_K's 32-column groups) before
+     * lanes i and 16+i are added as ints (the upper half brought down by {@link InterleavedQ4K#HIGH_HALF}).
+     * The 8 loads are written out, which C2 compiles to straight-line code; one 16-column group per
+     * call re-made the shuffle's constants every call (Q6_K: 17 GB/s one thread in L2, now 23).
+     */
+    static void byteQuantsBlockQ8(MemorySegment data, long bo, int qs, int sc, int scaleShift, Q8Activations a, int col, float[] out, int o) {
+        short[] rep = a.rep16;
+        FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
+        FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo, Vec.LE);
+        for (int t = 0; t < 16; t++) {
+            long q = bo + qs + 16L * 16 * t;
+            int r = 16 * (col + 16 * t);
+            ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r));
+            ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 32));
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 64)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 96)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 128)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 160)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
+            ShortVector p = s0.add(s1);
+            IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector scale = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + sc + 16 * (t >> scaleShift), Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
+            acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(scale).fma(dd, acc);
+        }
+        acc.intoArray(out, o);
     }
 
     /**

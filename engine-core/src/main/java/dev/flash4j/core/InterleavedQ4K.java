@@ -282,16 +282,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
         if (Wide.L == 16) {
-            for (int g = g0; g < g1; g++) {
-                long go = g * (long) blocks * BLOCK_BYTES;
-                int o = outOff + G * g;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) {
-                    long bo = go + (long) b * BLOCK_BYTES;
-                    blockQ8(bo, a, aOff + 256 * b, out, o);
-                    minsQ8(data, bo, a, aOff + 256 * b, out, o);
-                }
-            }
+            groupsQ8(g0, g1, a, aOff, out, outOff, true);
             return;
         }
         for (int g = g0; g < g1; g++) {
@@ -336,7 +327,8 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * One method per block, both nibbles per load: per sub-block calls re-made the shuffle's
      * constants every call and loaded every byte twice (8.7 GB/s one thread in L2, now 14).
      */
-    private void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
+    @Override
+    void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
         short[] rep = a.rep16;
         FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
         FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);

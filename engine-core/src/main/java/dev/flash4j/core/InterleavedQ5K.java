@@ -2,10 +2,7 @@ package dev.flash4j.core;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,8 +26,6 @@ final class InterleavedQ5K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 4096;
     private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
     private static final int G = GROUP;
-    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     private InterleavedQ5K(MemorySegment data, int groups, int cols) {
         super(data, groups, cols, BLOCK_BYTES);
@@ -304,50 +299,12 @@ final class InterleavedQ5K extends InterleavedKQuant {
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
         if (Wide.L != 16) throw new UnsupportedOperationException("Q5_K's 8-bit activation kernel needs 512-bit vectors");
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            int o = outOff + G * g;
-            clearLanes(out, o);
-            for (int b = 0; b < blocks; b++) {
-                long bo = go + (long) b * BLOCK_BYTES;
-                blockQ8(bo, a, aOff + 256 * b, out, o);
-                minsQ8(data, bo, a, aOff + 256 * b, out, o);
-            }
-        }
+        groupsQ8(g0, g1, a, aOff, out, outOff, true);
     }
 
-    /**
-     * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
-     * block's first), its scale terms added to {@code out[o .. o+16)} (the min terms:
-     * {@link InterleavedKQuant#minsQ8}). Per half sub-block (16 columns): one 32-byte load holds
-     * columns c and c+1 of all 16 rows, widened to 32 short lanes, times 32 lanes of
-     * {@link Q8Activations#rep16}; a lane sums 8 products of at most 31*127 (31496, no overflow),
-     * then lanes i and 16+i are added as ints ({@link InterleavedQ4K#HIGH_HALF}). A sub-block's two
-     * halves are widened apart: 16 products would overflow a short.
-     */
-    private void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        short[] rep = a.rep16;
-        FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
-        FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
-        for (int s = 0; s < 8; s++) {
-            IntVector rows = IntVector.zero(Wide.I);
-            for (int half = 0; half < 2; half++) {
-                long q = bo + QS + 16L * (32 * s + 16 * half);
-                int r = 16 * (col + 32 * s + 16 * half);
-                ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r));
-                ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 32));
-                s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 64)).add(s0);
-                s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 96)).add(s1);
-                s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 128)).add(s0);
-                s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 160)).add(s1);
-                s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
-                s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
-                ShortVector p = s0.add(s1);
-                rows = rows.add((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-            }
-            FloatVector sc = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 16 * s, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 32 * s) / Q8Activations.BLOCK]);
-            acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(sc).fma(dd, acc);
-        }
-        acc.intoArray(out, o);
+    /** Scale groups of 32 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (the min terms: {@link InterleavedKQuant#minsQ8}). */
+    @Override
+    void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
+        byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
     }
 }

@@ -31,8 +31,6 @@ final class InterleavedQ6K extends InterleavedKQuant {
     private static final int G = GROUP;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     private InterleavedQ6K(MemorySegment data, int groups, int cols) {
         super(data, groups, cols, BLOCK_BYTES);
@@ -310,14 +308,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
         if (Wide.L == 16) {
-            for (int g = g0; g < g1; g++) {
-                long go = g * (long) blocks * BLOCK_BYTES;
-                int o = outOff + G * g;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) {
-                    blockQ8(go + (long) b * BLOCK_BYTES, a, aOff + 256 * b, out, o);
-                }
-            }
+            groupsQ8(g0, g1, a, aOff, out, outOff, false);
             return;
         }
         for (int g = g0; g < g1; g++) {
@@ -330,37 +321,10 @@ final class InterleavedQ6K extends InterleavedKQuant {
         }
     }
 
-    /**
-     * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
-     * block's first), added to {@code out[o .. o+16)}: per scale group t, one 32-byte load holds
-     * columns c and c+1 of all 16 rows, widened to 32 short lanes, and meets 32 lanes of
-     * {@link Q8Activations#rep16} (column c's quant 16 times, then c+1's). A lane sums 8 products of
-     * at most 32*127 (32512, no overflow) before lanes i and 16+i are added as ints (the upper half
-     * brought down by {@link InterleavedQ4K#HIGH_HALF}). The group's 16 columns are written out
-     * (8 loads), which C2 compiles to straight-line code; one scale group per call re-made the
-     * shuffle's constants every call (17 GB/s one thread in L2, now 23).
-     */
-    private void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        short[] rep = a.rep16;
-        FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
-        FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
-        for (int t = 0; t < 16; t++) {
-            long q = bo + QS + 16L * 16 * t;
-            int r = 16 * (col + 16 * t);
-            ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r));
-            ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 32));
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 64)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 96)).add(s1);
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 128)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 160)).add(s1);
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
-            ShortVector p = s0.add(s1);
-            IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-            FloatVector sc = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
-            acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(sc).fma(dd, acc);
-        }
-        acc.intoArray(out, o);
+    /** Scale groups of 16 columns: {@link InterleavedKQuant#byteQuantsBlockQ8}. */
+    @Override
+    void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
+        byteQuantsBlockQ8(data, bo, QS, SC, 0, a, col, out, o);
     }
 
     /** As {@link #blockDot} with 8-bit activations. */

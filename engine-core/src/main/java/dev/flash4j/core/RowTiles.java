@@ -26,7 +26,6 @@ final class RowTiles {
     private static final class Scratch {
         float[] rows = new float[0];
         final int[] starts = new int[G];
-        int cols = -1;
     }
 
     /** Rows {@code 16g .. 16g+15} of {@code w} into {@code tile[16*c + i]} (column {@code c}, row {@code i}). */
@@ -34,13 +33,12 @@ final class RowTiles {
         int cols = w.cols();
         Scratch s = SCRATCH.get();
         if (s.rows.length < G * cols) s.rows = new float[G * cols];
-        if (s.cols != cols) {
-            for (int i = 0; i < G; i++) s.starts[i] = i * cols;
-            s.cols = cols;
-        }
         float[] rows = s.rows;
         int[] starts = s.starts;
-        for (int i = 0; i < G; i++) w.dequantizeRow(G * g + i, rows, i * cols);
+        for (int i = 0; i < G; i++) {
+            starts[i] = i * cols;
+            w.dequantizeRow(G * g + i, rows, starts[i]);
+        }
         int l = F.length();
         for (int c = 0; c < cols; c++) {
             for (int h = 0; h < G; h += l) FloatVector.fromArray(F, rows, c, starts, h).intoArray(tile, G * c + h);

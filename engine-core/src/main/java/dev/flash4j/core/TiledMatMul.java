@@ -113,16 +113,12 @@ final class TiledMatMul {
 
     /**
      * The activations of every whole block of 8 tokens interleaved, so that one column's 8 values
-     * are adjacent: {@code blocks[b*cols + 8*c + j] = x[xOffs[b + j] + c]} for {@code b} a multiple
-     * of 8 below {@code tokens}. The outer-product kernel then addresses all 8 tokens from one base
-     * register; with 8 separate rows C2 ran out of general registers and shuttled them through
-     * vector registers on the FMA ports (4 {@code vmovq} per 16 FMAs).
+     * are adjacent: {@code blocks[b*cols + 8*c + j] = x[xOffs[b + j] + c]} for {@code b = 8k},
+     * {@code k} in {@code [firstBlock, endBlock)} (a range, so that threads can share the work). The
+     * outer-product kernel then addresses all 8 tokens from one base register; with 8 separate rows
+     * C2 ran out of general registers and shuttled them through vector registers on the FMA ports
+     * (4 {@code vmovq} per 16 FMAs).
      */
-    static void interleaveTokens(float[] x, int[] xOffs, int tokens, int cols, float[] blocks) {
-        interleaveTokens(x, xOffs, 0, tokens / 8, cols, blocks);
-    }
-
-    /** {@link #interleaveTokens} for the blocks of 8 tokens {@code [firstBlock, endBlock)} only (to split the work over threads). */
     static void interleaveTokens(float[] x, int[] xOffs, int firstBlock, int endBlock, int cols, float[] blocks) {
         for (int b = 8 * firstBlock; b < 8 * endBlock; b += 8) {
             int base = b * cols;
