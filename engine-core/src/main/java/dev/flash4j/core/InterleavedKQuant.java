@@ -97,7 +97,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * c+1 of all 16 rows, widened to 32 short lanes, and meets 32 lanes of {@link Q8Activations#rep16}
      * (column c's quant 16 times, then c+1's). A lane sums 8 products of at most 32*127 (32512, no
      * overflow; 16 would overflow, hence 16 columns at a time even for Q5_K's 32-column groups) before
-     * lanes i and 16+i are added as ints (the upper half brought down by {@link InterleavedQ4K#HIGH_HALF}).
+     * lanes i and 16+i are added as ints (the upper half brought down by {@link Wide#HIGH_HALF}).
      * The 8 loads are written out, which C2 compiles to straight-line code; one 16-column group per
      * call re-made the shuffle's constants every call (Q6_K: 17 GB/s one thread in L2, now 23).
      */
@@ -117,7 +117,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
             s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
             ShortVector p = s0.add(s1);
-            IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
             FloatVector scale = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + sc + 16 * (t >> scaleShift), Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
             acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(scale).fma(dd, acc);
         }

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.ByteVector;
 
@@ -41,8 +40,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
-    /** Lanes 16..31 of a 32-lane short vector down to 0..15. */
-    static final VectorShuffle<Short> HIGH_HALF = VectorShuffle.fromOp(S2, i -> (i + 16) % 32);
 
     private InterleavedQ4K(MemorySegment data, int groups, int cols) {
         super(data, groups, cols, BLOCK_BYTES);
@@ -345,8 +342,8 @@ final class InterleavedQ4K extends InterleavedKQuant {
                 h1 = w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S2, rep, rh + 16 * (j + 2))).add(h1);
             }
             ShortVector pl = l0.add(l1), ph = h0.add(h1);
-            IntVector il = ((IntVector) pl.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) pl.rearrange(HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-            IntVector ih = ((IntVector) ph.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) ph.rearrange(HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            IntVector il = ((IntVector) pl.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) pl.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            IntVector ih = ((IntVector) ph.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) ph.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
             int blk = (col + 64 * c) / Q8Activations.BLOCK;
             FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk]);
             FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + 16, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk + 1]);

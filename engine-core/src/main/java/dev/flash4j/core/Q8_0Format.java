@@ -73,7 +73,7 @@ final class Q8_0Format implements Q8DotFormat {
             ShortVector a = (ShortVector) ByteVector.fromArray(ByteVector.SPECIES_256, x.q, xi).convertShape(VectorOperators.B2S, ShortVector.SPECIES_512, 0);
             ShortVector prod = w.mul(a);
             IntVector sums = ((IntVector) prod.convertShape(VectorOperators.S2I, Wide.I, 0))
-                    .add((IntVector) prod.rearrange(InterleavedQ4K.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+                    .add((IntVector) prod.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
             acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Wide.F, Le.f16(src, p) * x.d[xi / BLOCK]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);

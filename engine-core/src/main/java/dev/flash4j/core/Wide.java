@@ -4,7 +4,9 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -25,6 +27,13 @@ final class Wide {
     static final int L = F.length();
     static final VectorSpecies<Integer> I = IntVector.SPECIES_512.length() == L ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L));
+
+    /**
+     * Lanes 16..31 of a 32-lane (512-bit) short vector brought down to 0..15, for the 8-bit kernels
+     * that widen 32 short sums to 16 ints (lane i plus lane 16+i): a constant shuffle that C2 loads
+     * once per call, where {@code reinterpretShape(.., 1)} re-made a computed index every time.
+     */
+    static final VectorShuffle<Short> HIGH_HALF = VectorShuffle.fromOp(ShortVector.SPECIES_512, i -> (i + 16) % 32);
 
     private Wide() {}
 
