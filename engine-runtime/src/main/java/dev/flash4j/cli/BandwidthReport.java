@@ -1,5 +1,6 @@
 package dev.flash4j.cli;
 
+import dev.flash4j.core.CpuInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flash4j.core.MemoryBandwidth;
 
@@ -9,7 +10,7 @@ import java.util.Locale;
 record BandwidthReport(MemoryBandwidth.Result result) {
     String text() {
         return String.format(Locale.ROOT, "memory read bandwidth: %.2f GB/s (best of %d reads of %s on %s; all runs: %s GB/s)%nmachine: %s",
-                result.best(), result.gbps().length, BenchReport.bytes(result.bytes()), BenchReport.threads(result.threads()), BenchReport.list(result.gbps()), dev.flash4j.core.CpuInfo.current().describe());
+                result.best(), result.gbps().length, BenchReport.bytes(result.bytes()), BenchReport.threads(result.threads()), BenchReport.list(result.gbps()), CpuInfo.current().describe());
     }
 
     ObjectNode json() {

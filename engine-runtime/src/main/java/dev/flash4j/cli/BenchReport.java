@@ -1,5 +1,6 @@
 package dev.flash4j.cli;
 
+import dev.flash4j.core.CpuInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.Samples;
@@ -28,7 +29,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append("machine: ").append(dev.flash4j.core.CpuInfo.current().describe()).append(", Java ").append(Runtime.version().feature()).append(System.lineSeparator());
+        sb.append("machine: ").append(CpuInfo.current().describe()).append(", Java ").append(Runtime.version().feature()).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, activations %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
                 model, threads(options.threads()), kvName(), activationsName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
         sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));
