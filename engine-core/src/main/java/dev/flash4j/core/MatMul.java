@@ -153,7 +153,8 @@ public final class MatMul {
         }
         float[] sums = q8 == null ? loops.sums(tokens * (cols / 32)) : null;
         if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
-        run(pool, groups + 1, 1, loops.interleaved.set(w, x, xOffs, tokens, out, outOff, outStride, q8, sums));
+        InterleavedLoop loop = loops.interleaved.set(w, x, xOffs, tokens, out, outOff, outStride, q8, sums);
+        run(pool, (groups + loop.groupsPerIndex - 1) / loop.groupsPerIndex + 1, 1, loop);
     }
 
     /** Runs {@code loop} over {@code [0, n)} on the pool, then drops its references (see {@link Loops}). */
@@ -380,6 +381,12 @@ public final class MatMul {
         private InterleavedRows iw;
         private float[] sums;
         private Q8Activations q8;
+        /**
+         * Groups per loop index: for one token, {@link InterleavedKQuant#QUAD} (its float kernel
+         * takes four units at a time, and a chunk that ended within a quad would leave groups to
+         * the one-group kernel); 1 otherwise.
+         */
+        int groupsPerIndex;
 
         InterleavedLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride,
                             Q8Activations q8, float[] sums) {
@@ -387,25 +394,27 @@ public final class MatMul {
             this.iw = w.interleaved();
             this.q8 = q8;
             this.sums = sums;
+            this.groupsPerIndex = tokens == 1 ? InterleavedKQuant.QUAD : 1;
             return this;
         }
 
         @Override
-        public void run(int start, int end) {
+        public void run(int startIndex, int endIndex) {
             int cols = w.cols(), groups = iw.groups(), g = InterleavedRows.GROUP;
-            int gEnd = Math.min(end, groups);
-            if (q8 == null && tokens > 1) {
+            int quads = (groups + groupsPerIndex - 1) / groupsPerIndex; // indexes of whole groups
+            int start = Math.min(startIndex * groupsPerIndex, groups), gEnd = Math.min(endIndex * groupsPerIndex, groups);
+            boolean rest = endIndex > quads; // the last index stands for the rows after the whole groups
+            if (tokens == 1) {
+                if (q8 != null) iw.dotQ8(start, gEnd, q8, 0, out, outOff);
+                else iw.dot(start, gEnd, x, xOffs[0], sums, 0, out, outOff);
+            } else if (q8 == null) {
                 // each group's quants are decoded once per pass of several tokens
                 iw.dotTokens(start, gEnd, x, xOffs, tokens, sums, cols / 32, out, outOff, outStride);
             } else for (int gi = start; gi < gEnd; gi++) {
                 // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
-                for (int t = 0; t < tokens; t++) {
-                    int o = outOff + t * outStride;
-                    if (q8 != null) iw.dotQ8(gi, gi + 1, q8, t * cols, out, o);
-                    else iw.dot(gi, gi + 1, x, xOffs[t], sums, t * (cols / 32), out, o);
-                }
+                for (int t = 0; t < tokens; t++) iw.dotQ8(gi, gi + 1, q8, t * cols, out, outOff + t * outStride);
             }
-            if (end > groups) { // the last index stands for the rows after the whole groups
+            if (rest) {
                 for (int t = 0; t < tokens; t++) {
                     int o = outOff + t * outStride;
                     for (int r = groups * g; r < w.rows(); r++) {

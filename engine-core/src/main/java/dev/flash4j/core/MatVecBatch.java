@@ -7,8 +7,8 @@ import java.util.Arrays;
  * float activations) run as ONE parallel loop. A decode step's MoE block multiplies 9 experts times
  * 3 matrices of a few MB each; as one parallel loop per product that is 27 points per layer where
  * the threads start together and then wait for the slowest chunk, and on two cores that waiting
- * measured 10-20% of a decode step. Here the products' rows form one index space of work units (a
- * 16-row group of an interleaved matrix, or 16 rows of any other), handed out in chunks across the
+ * measured 10-20% of a decode step. Here the products' rows form one index space of work units (four
+ * 16-row groups of an interleaved matrix, or 64 rows of any other), handed out in chunks across the
  * products, so the threads meet once per batch of products. A product of several tokens (a
  * verify pass's tokens routed to one expert) uses the multi-token interleaved kernels
  * ({@link InterleavedRows#dotTokens}); keep those to small counts ({@link #fits}): prompt-sized
@@ -19,7 +19,8 @@ import java.util.Arrays;
  * calling thread) owns its own instance.
  */
 public final class MatVecBatch implements WorkerPool.RangeTask {
-    private static final int ROWS_PER_UNIT = InterleavedRows.GROUP;
+    /** Four groups of 16 rows: the one-token interleaved kernels take four at a time ({@link InterleavedKQuant#dot}). */
+    private static final int GROUPS_PER_UNIT = InterleavedKQuant.QUAD, ROWS_PER_UNIT = GROUPS_PER_UNIT * InterleavedRows.GROUP;
 
     private WeightMatrix[] w = new WeightMatrix[8];
     private float[][] x = new float[8][], out = new float[8][];
@@ -123,12 +124,13 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         WeightMatrix m = w[i];
         InterleavedRows iw = m.interleaved();
         int count = tokens[i];
-        if (iw != null && local < iw.groups()) {
-            if (count == 1) iw.dot(local, local + 1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
-            else iw.dotTokens(local, local + 1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
-            return;
-        }
         int r0 = local * ROWS_PER_UNIT, r1 = Math.min(m.rows(), r0 + ROWS_PER_UNIT);
+        if (iw != null) {
+            int g0 = Math.min(local * GROUPS_PER_UNIT, iw.groups()), g1 = Math.min(g0 + GROUPS_PER_UNIT, iw.groups());
+            if (g1 > g0 && count == 1) iw.dot(g0, g1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
+            else if (g1 > g0) iw.dotTokens(g0, g1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
+            r0 = Math.max(r0, iw.groups() * InterleavedRows.GROUP); // the rows after the whole groups, if in this unit
+        }
         float[] o = out[i];
         for (int t = 0; t < count; t++) {
             int ot = outOff[i] + t * outStride[i], xt = xOffs[i][t];

@@ -20,14 +20,18 @@ class InterleavedTokensTest {
     private static final int ROWS = 3 * InterleavedRows.GROUP + 5, COLS = 512, STRIDE = COLS + 96;
 
     private static WeightMatrix matrix(Arena arena, GgmlType t, Random rnd) {
+        return matrix(arena, t, rnd, ROWS);
+    }
+
+    private static WeightMatrix matrix(Arena arena, GgmlType t, Random rnd, int rows) {
         long rowBytes = t.rowBytes(COLS);
-        MemorySegment seg = arena.allocate(rowBytes * ROWS, 64);
+        MemorySegment seg = arena.allocate(rowBytes * rows, 64);
         float[] src = new float[COLS];
-        for (int r = 0; r < ROWS; r++) {
+        for (int r = 0; r < rows; r++) {
             for (int i = 0; i < COLS; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 5)) + 0.3);
             Quantizer.quantizeRow(t, src, 0, COLS, seg, r * rowBytes);
         }
-        return new WeightMatrix("w", BlockFormats.of(t), seg, ROWS, COLS, rowBytes).interleave();
+        return new WeightMatrix("w", BlockFormats.of(t), seg, rows, COLS, rowBytes).interleave();
     }
 
     /** 17 tokens' activations, one every {@link #STRIDE} floats, with a nonzero mean so that the mins matter. */
@@ -66,6 +70,40 @@ class InterleavedTokensTest {
                     // outputs outside the interleaved rows are left alone
                     for (int k = 0; k < tokens; k++) {
                         for (int r = iw.groups() * InterleavedRows.GROUP; r < outStride; r++) assertEquals(0f, got[outOff + k * outStride + r]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The one-token kernel over every range of groups of a 7-group matrix: ranges of four units and
+     * more go through the four-unit kernel ({@link InterleavedKQuant#dot}), what is left one group at
+     * a time; each output equals the row kernel's, and outputs outside the range stay untouched.
+     */
+    @Test
+    void oneTokenKernelMatchesTheRowKernelsOverEveryGroupRange() {
+        Random rnd = new Random(13);
+        int groups = 7, rows = groups * InterleavedRows.GROUP + 3;
+        try (Arena arena = Arena.ofConfined()) {
+            for (GgmlType t : TYPES) {
+                WeightMatrix w = matrix(arena, t, rnd, rows);
+                InterleavedRows iw = w.interleaved();
+                assertEquals(groups, iw.groups());
+                float[] x = activations(rnd);
+                int xOff = 3 * STRIDE + 32, outOff = 5;
+                float[] sums = new float[COLS / 32];
+                InterleavedRows.sums32(x, xOff, COLS, sums, 0);
+                for (int g0 = 0; g0 < groups; g0++) {
+                    for (int g1 = g0 + 1; g1 <= groups; g1++) {
+                        float[] out = new float[outOff + rows + 4];
+                        iw.dot(g0, g1, x, xOff, sums, 0, out, outOff);
+                        for (int r = 0; r < rows; r++) {
+                            boolean inRange = r >= g0 * InterleavedRows.GROUP && r < g1 * InterleavedRows.GROUP;
+                            double want = inRange ? w.dotRow(r, x, xOff) : 0;
+                            double tol = inRange ? 1e-5 * absDot(w, r, x, xOff) : 0;
+                            assertEquals(want, out[outOff + r], tol, t + " groups [" + g0 + ", " + g1 + ") row " + r);
+                        }
                     }
                 }
             }
