@@ -15,11 +15,12 @@ import java.lang.foreign.MemorySegment;
  * order, each {@code blockBytes} long. The subclasses add their block layout, their packing of one
  * block and their kernels.
  *
- * <p>The tile dequantizers ({@code dequantizeGroup}) call the Vector API directly rather than
- * through {@link Wide}'s helpers: C2 may inline them into {@link TiledMatMul#groups}, and once that
- * method's node budget is spent it still inlines the API's force-inline methods but not ours; a
- * helper left as a call boxes its vectors and runs the conversion in plain Java (it happened in
- * some runs and not others, by compilation order: 6% of a 512-token prompt's samples).
+ * <p>The tile dequantizers ({@code dequantizeGroup}) and the four-unit kernels ({@code quadBlock})
+ * call the Vector API directly rather than through {@link Wide}'s helpers: C2 may inline the
+ * dequantizers into {@link TiledMatMul#groups}, and the four-unit kernels are big methods of their
+ * own; once a method's node budget is spent C2 still inlines the API's force-inline methods but not
+ * ours, and a helper left as a call boxes its vectors and runs the conversion in plain Java (6% of a
+ * 512-token prompt's samples in some runs; a third of the Q4_K decode kernel's).
  */
 abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
     /** Columns per K-quant block (the same 256 for every K-quant type). */

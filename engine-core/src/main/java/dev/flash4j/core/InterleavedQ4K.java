@@ -122,33 +122,44 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     /**
      * Per 64 columns, one load per unit gives two columns (low and high nibbles), each meeting its
-     * broadcast activation; then each unit's min terms.
+     * broadcast activation; then each unit's min terms. Vector API calls written out: see {@link InterleavedKQuant}.
      */
     @Override
     void quadBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so,
                    float[] out, int o0, int o1, int o2, int o3) {
-        FloatVector s0 = Wide.zero(), s1 = s0, s2 = s0, s3 = s0;
+        FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0;
         long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
         for (int c = 0; c < 4; c++) {
-            FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, l3 = l0, u0 = l0, u1 = l0, u2 = l0, u3 = l0;
+            FloatVector l0 = FloatVector.zero(Wide.F), l1 = l0, l2 = l0, l3 = l0, u0 = l0, u1 = l0, u2 = l0, u3 = l0;
             for (int j = 0; j < 32; j++) {
                 FloatVector ylo = FloatVector.broadcast(Wide.F, x[xo + 64 * c + j]), yhi = FloatVector.broadcast(Wide.F, x[xo + 64 * c + 32 + j]);
                 long k = 16L * (32 * c + j);
-                IntVector v0 = Wide.u8(data, q0 + k), v1 = Wide.u8(data, q1 + k), v2 = Wide.u8(data, q2 + k), v3 = Wide.u8(data, q3 + k);
-                l0 = Wide.toFloat(v0.and(0xF)).fma(ylo, l0);
-                u0 = Wide.toFloat(v0.lanewise(VectorOperators.LSHR, 4)).fma(yhi, u0);
-                l1 = Wide.toFloat(v1.and(0xF)).fma(ylo, l1);
-                u1 = Wide.toFloat(v1.lanewise(VectorOperators.LSHR, 4)).fma(yhi, u1);
-                l2 = Wide.toFloat(v2.and(0xF)).fma(ylo, l2);
-                u2 = Wide.toFloat(v2.lanewise(VectorOperators.LSHR, 4)).fma(yhi, u2);
-                l3 = Wide.toFloat(v3.and(0xF)).fma(ylo, l3);
-                u3 = Wide.toFloat(v3.lanewise(VectorOperators.LSHR, 4)).fma(yhi, u3);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v2 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v3 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                l0 = ((FloatVector) v0.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l0);
+                u0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u0);
+                l1 = ((FloatVector) v1.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l1);
+                u1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u1);
+                l2 = ((FloatVector) v2.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l2);
+                u2 = ((FloatVector) v2.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u2);
+                l3 = ((FloatVector) v3.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l3);
+                u3 = ((FloatVector) v3.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u3);
             }
             int sc = SC + 32 * c;
-            s0 = u0.fma(Wide.toFloat(Wide.u8(data, b0 + sc + 16)), l0.fma(Wide.toFloat(Wide.u8(data, b0 + sc)), s0));
-            s1 = u1.fma(Wide.toFloat(Wide.u8(data, b1 + sc + 16 + h)), l1.fma(Wide.toFloat(Wide.u8(data, b1 + sc + h)), s1));
-            s2 = u2.fma(Wide.toFloat(Wide.u8(data, b2 + sc + 16)), l2.fma(Wide.toFloat(Wide.u8(data, b2 + sc)), s2));
-            s3 = u3.fma(Wide.toFloat(Wide.u8(data, b3 + sc + 16 + h)), l3.fma(Wide.toFloat(Wide.u8(data, b3 + sc + h)), s3));
+            s0 = u0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0));
+            s1 = u1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1));
+            s2 = u2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2));
+            s3 = u3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3));
         }
         s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o0)).intoArray(out, o0);
         s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o1)).intoArray(out, o1);

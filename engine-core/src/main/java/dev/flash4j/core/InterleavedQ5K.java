@@ -103,26 +103,34 @@ final class InterleavedQ5K extends InterleavedKQuant {
         }
     }
 
-    /** Per sub-block and column, one broadcast activation meets the quants of all four units; then each unit's min terms. */
+    /** Per sub-block and column, one broadcast activation meets the quants of all four units; then each unit's min terms (Vector API calls written out: see {@link InterleavedKQuant}). */
     @Override
     void quadBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so,
                    float[] out, int o0, int o1, int o2, int o3) {
-        FloatVector s0 = Wide.zero(), s1 = s0, s2 = s0, s3 = s0;
+        FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0;
         long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
         for (int s = 0; s < 8; s++) {
-            FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0;
             for (int j = 0; j < 32; j++) {
                 FloatVector y = FloatVector.broadcast(Wide.F, x[xo + 32 * s + j]);
                 long c = 16L * (32 * s + j);
-                a0 = Wide.toFloat(Wide.u8(data, q0 + c)).fma(y, a0);
-                a1 = Wide.toFloat(Wide.u8(data, q1 + c)).fma(y, a1);
-                a2 = Wide.toFloat(Wide.u8(data, q2 + c)).fma(y, a2);
-                a3 = Wide.toFloat(Wide.u8(data, q3 + c)).fma(y, a3);
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
+                a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
+                a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
             }
-            s0 = a0.fma(Wide.toFloat(Wide.u8(data, b0 + SC + 16 * s)), s0);
-            s1 = a1.fma(Wide.toFloat(Wide.u8(data, b1 + SC + 16 * s + h)), s1);
-            s2 = a2.fma(Wide.toFloat(Wide.u8(data, b2 + SC + 16 * s)), s2);
-            s3 = a3.fma(Wide.toFloat(Wide.u8(data, b3 + SC + 16 * s + h)), s3);
+            s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 16 * s, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
+            s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1);
+            s2 = a2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + SC + 16 * s, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
+            s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
         }
         s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o0)).intoArray(out, o0);
         s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o1)).intoArray(out, o1);
