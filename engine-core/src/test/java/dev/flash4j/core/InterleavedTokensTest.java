@@ -77,12 +77,14 @@ class InterleavedTokensTest {
     }
 
     /**
-     * The one-token kernel over every range of groups of a 7-group matrix: ranges of four units and
-     * more go through the four-unit kernel ({@link InterleavedKQuant#dot}), what is left one group at
-     * a time; each output equals the row kernel's, and outputs outside the range stay untouched.
+     * The one-token kernel and the multi-token kernels (1, 2, 3 and 5 tokens) over every range of
+     * groups of a 7-group matrix: in the one-token kernel ranges of four units and more go through
+     * the four-unit kernel ({@link InterleavedKQuant#dot}), what is left one group at a time; the
+     * multi-token kernels pair groups for passes of 4 tokens. Each output equals the row kernel's,
+     * and outputs outside the range stay untouched.
      */
     @Test
-    void oneTokenKernelMatchesTheRowKernelsOverEveryGroupRange() {
+    void kernelsMatchTheRowKernelsOverEveryGroupRange() {
         Random rnd = new Random(13);
         int groups = 7, rows = groups * InterleavedRows.GROUP + 3;
         try (Arena arena = Arena.ofConfined()) {
@@ -91,18 +93,26 @@ class InterleavedTokensTest {
                 InterleavedRows iw = w.interleaved();
                 assertEquals(groups, iw.groups());
                 float[] x = activations(rnd);
-                int xOff = 3 * STRIDE + 32, outOff = 5;
-                float[] sums = new float[COLS / 32];
-                InterleavedRows.sums32(x, xOff, COLS, sums, 0);
-                for (int g0 = 0; g0 < groups; g0++) {
-                    for (int g1 = g0 + 1; g1 <= groups; g1++) {
-                        float[] out = new float[outOff + rows + 4];
-                        iw.dot(g0, g1, x, xOff, sums, 0, out, outOff);
-                        for (int r = 0; r < rows; r++) {
-                            boolean inRange = r >= g0 * InterleavedRows.GROUP && r < g1 * InterleavedRows.GROUP;
-                            double want = inRange ? w.dotRow(r, x, xOff) : 0;
-                            double tol = inRange ? 1e-5 * absDot(w, r, x, xOff) : 0;
-                            assertEquals(want, out[outOff + r], tol, t + " groups [" + g0 + ", " + g1 + ") row " + r);
+                int sStride = COLS / 32 + 1, outOff = 5, outStride = rows + 7;
+                int[] xOffs = new int[5];
+                for (int k = 0; k < xOffs.length; k++) xOffs[k] = ((3 * k + 2) % 17) * STRIDE + 32;
+                float[] sums = new float[xOffs.length * sStride];
+                for (int k = 0; k < xOffs.length; k++) InterleavedRows.sums32(x, xOffs[k], COLS, sums, k * sStride);
+                for (int tokens : new int[] {0, 1, 2, 3, 5}) { // 0: the one-token dot
+                    for (int g0 = 0; g0 < groups; g0++) {
+                        for (int g1 = g0 + 1; g1 <= groups; g1++) {
+                            float[] out = new float[outOff + Math.max(1, tokens) * outStride];
+                            if (tokens == 0) iw.dot(g0, g1, x, xOffs[0], sums, 0, out, outOff);
+                            else iw.dotTokens(g0, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride);
+                            for (int k = 0; k < Math.max(1, tokens); k++) {
+                                for (int r = 0; r < rows; r++) {
+                                    boolean inRange = r >= g0 * InterleavedRows.GROUP && r < g1 * InterleavedRows.GROUP;
+                                    double want = inRange ? w.dotRow(r, x, xOffs[k]) : 0;
+                                    double tol = inRange ? 1e-5 * absDot(w, r, x, xOffs[k]) : 0;
+                                    assertEquals(want, out[outOff + k * outStride + r], tol,
+                                            t + " tokens " + tokens + " groups [" + g0 + ", " + g1 + ") token " + k + " row " + r);
+                                }
+                            }
                         }
                     }
                 }
