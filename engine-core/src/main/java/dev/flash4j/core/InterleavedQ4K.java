@@ -404,6 +404,72 @@ final class InterleavedQ4K extends InterleavedKQuant {
         acc.intoArray(out, o);
     }
 
+    /**
+     * {@link #blockQ8} for four groups at once (blocks at {@code b0 .. b3}, outputs at
+     * {@code o0 .. o3}): per two byte positions, one low-nibble and one high-nibble activation load
+     * meet a load of each group; one short sum per group and nibble over a sub-block (16 products
+     * per lane, as there).
+     */
+    @Override
+    void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        short[] rep = a.rep16;
+        FloatVector acc0 = FloatVector.fromArray(Wide.F, out, o0), dd0 = FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE);
+        FloatVector acc1 = FloatVector.fromArray(Wide.F, out, o1), dd1 = FloatVector.fromMemorySegment(Wide.F, data, b1 + D, Vec.LE);
+        FloatVector acc2 = FloatVector.fromArray(Wide.F, out, o2), dd2 = FloatVector.fromMemorySegment(Wide.F, data, b2 + D, Vec.LE);
+        FloatVector acc3 = FloatVector.fromArray(Wide.F, out, o3), dd3 = FloatVector.fromMemorySegment(Wide.F, data, b3 + D, Vec.LE);
+        for (int c = 0; c < 4; c++) {
+            long q = QS + 16L * 32 * c;
+            int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+            ShortVector l0 = ShortVector.zero(S2), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+            for (int j = 0; j < 32; j += 2) {
+                ShortVector yl = ShortVector.fromArray(S2, rep, rl + 16 * j), yh = ShortVector.fromArray(S2, rep, rh + 16 * j);
+                long p = q + 16L * j;
+                ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l0 = v0.and((short) 0xF).mul(yl).add(l0);
+                h0 = v0.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h0);
+                ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l1 = v1.and((short) 0xF).mul(yl).add(l1);
+                h1 = v1.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h1);
+                ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l2 = v2.and((short) 0xF).mul(yl).add(l2);
+                h2 = v2.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h2);
+                ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l3 = v3.and((short) 0xF).mul(yl).add(l3);
+                h3 = v3.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h3);
+            }
+            int blk = (col + 64 * c) / Q8Activations.BLOCK;
+            float dl = a.d[blk], dh = a.d[blk + 1];
+            acc0 = ((FloatVector) ((IntVector) l0.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) l0.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 32 * c, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dl)).fma(dd0, acc0);
+            acc0 = ((FloatVector) ((IntVector) h0.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) h0.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 32 * c + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dh)).fma(dd0, acc0);
+            acc1 = ((FloatVector) ((IntVector) l1.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) l1.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 32 * c, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dl)).fma(dd1, acc1);
+            acc1 = ((FloatVector) ((IntVector) h1.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) h1.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 32 * c + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dh)).fma(dd1, acc1);
+            acc2 = ((FloatVector) ((IntVector) l2.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) l2.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + SC + 32 * c, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dl)).fma(dd2, acc2);
+            acc2 = ((FloatVector) ((IntVector) h2.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) h2.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + SC + 32 * c + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dh)).fma(dd2, acc2);
+            acc3 = ((FloatVector) ((IntVector) l3.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) l3.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 32 * c, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dl)).fma(dd3, acc3);
+            acc3 = ((FloatVector) ((IntVector) h3.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) h3.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0))
+                    .convert(VectorOperators.I2F, 0)).mul(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 32 * c + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dh)).fma(dd3, acc3);
+        }
+        acc0.intoArray(out, o0);
+        acc1.intoArray(out, o1);
+        acc2.intoArray(out, o2);
+        acc3.intoArray(out, o3);
+    }
+
     /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */
     private ShortVector subBlockHalfQ8(long q, int shift, byte[] aq, int xs) {
         ShortVector s0 = ShortVector.zero(S), s1 = s0;
