@@ -117,12 +117,15 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * The min terms of lanes {@code [h, h+L)} of a Q4_K or Q5_K block at {@code bo} with float
      * activations (dmin at byte 64, the mins of sub-block s at 256 + 16*s, as in {@link #minsQ8}):
      * dmin times the sub-blocks' mins times their activation sums {@code sums[so ..]}, subtracted
-     * from {@code out[o ..]}.
+     * from {@code out[o ..]}. Vector API calls written out: it is inlined into the big four-unit
+     * kernels (see {@link #minsQ8}).
      */
     static void mins(MemorySegment data, long bo, int h, float[] sums, int so, float[] out, int o) {
-        FloatVector mins = Wide.zero();
+        FloatVector mins = FloatVector.zero(Wide.F);
         for (int s = 0; s < 8; s++) {
-            mins = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, sums[so + s]), mins);
+            FloatVector m = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+            mins = m.fma(FloatVector.broadcast(Wide.F, sums[so + s]), mins);
         }
         mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
@@ -192,12 +195,17 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * activation column {@code col} the block's first: dmin times the sub-blocks' mins times their
      * activation sums, subtracted from {@code out[o .. o+16)}. Apart from the block kernels: C2
      * stops inlining the Vector API's methods into a method past its budget and then boxes them.
+     * Vector API calls written out: C2 may still inline this method into {@link #groupsQ8} after the
+     * four-group kernel, past the budget, and a {@link Wide} helper left as a call there boxed
+     * (a CI run measured 422 KB per token).
      */
     static void minsQ8(MemorySegment data, long bo, Q8Activations a, int col, float[] out, int o) {
-        FloatVector mins = Wide.zero();
+        FloatVector mins = FloatVector.zero(Wide.F);
         int blk = col / Q8Activations.BLOCK;
         for (int s = 0; s < 8; s++) {
-            mins = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s)).fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
+            FloatVector m = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+            mins = m.fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
         }
         mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }

@@ -161,7 +161,7 @@ class MatMulTest {
         Random rnd = new Random(5);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType t : TYPES) {
-                int rows = 29, cols = 768;
+                int rows = 93, cols = 768; // five groups and 13 rows after them
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 // which rows take 8-bit activations: the interleaved copy's whole groups if its kernel does
                 // (Q5_K's does, its row format does not), the other rows if the row format does
