@@ -136,7 +136,28 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * as a call of its own (one method with both passes C2's inlining budget and boxes vectors).
      */
     final void groupsQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
-        for (int g = g0; g < g1; g++) {
+        long gb = groupBytes();
+        int g = g0;
+        for (; g + QUAD <= g1; g += QUAD) {
+            // four groups at a time, as the float kernel does (dot): each activation load serves four
+            int o0 = outOff + GROUP * g, o1 = o0 + GROUP, o2 = o1 + GROUP, o3 = o2 + GROUP;
+            clearLanes(out, o0);
+            clearLanes(out, o1);
+            clearLanes(out, o2);
+            clearLanes(out, o3);
+            for (int b = 0; b < blocks; b++) {
+                long b0 = g * gb + (long) b * blockBytes, b1 = b0 + gb, b2 = b1 + gb, b3 = b2 + gb;
+                int col = aOff + BLOCK * b;
+                quadQ8(b0, b1, b2, b3, a, col, out, o0, o1, o2, o3);
+                if (mins) {
+                    minsQ8(data, b0, a, col, out, o0);
+                    minsQ8(data, b1, a, col, out, o1);
+                    minsQ8(data, b2, a, col, out, o2);
+                    minsQ8(data, b3, a, col, out, o3);
+                }
+            }
+        }
+        for (; g < g1; g++) {
             long go = g * groupBytes();
             int o = outOff + GROUP * g;
             clearLanes(out, o);
@@ -153,6 +174,20 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * column {@code col} the block's first), added to {@code out[o .. o+16)}.
      */
     abstract void blockQ8(long bo, Q8Activations a, int col, float[] out, int o);
+
+    /**
+     * {@link #blockQ8} for the same block of four groups (at {@code b0 .. b3}), outputs at
+     * {@code o0 .. o3}; here one group after the other. Q5_K and Q6_K share one four-group kernel
+     * ({@link #byteQuantsQuadQ8}). Q4_K has none: its four-group kernel (1.5 KB of bytecode) was
+     * compiled by C2 boxing its vectors in about one run in three (420-450 KB per decoded token in
+     * {@code DecodeAllocationTest}), and split into two pair kernels still in one run in twelve (15 KB).
+     */
+    void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        blockQ8(b0, a, col, out, o0);
+        blockQ8(b1, a, col, out, o1);
+        blockQ8(b2, a, col, out, o2);
+        blockQ8(b3, a, col, out, o3);
+    }
 
     /**
      * {@link #blockQ8} for the layouts that keep each quant as a byte, column c of row i at
@@ -187,6 +222,51 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(scale).fma(dd, acc);
         }
         acc.intoArray(out, o);
+    }
+
+    /**
+     * {@link #byteQuantsBlockQ8} for four groups at once (blocks at {@code b0 .. b3}, outputs at
+     * {@code o0 .. o3}): each 32-lane activation load meets a load of each group, one short sum per
+     * group over the 16 columns of a scale group (8 products per lane, as there).
+     */
+    static void byteQuantsQuadQ8(MemorySegment data, long b0, long b1, long b2, long b3, int qs, int sc, int scaleShift,
+                                 Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        short[] rep = a.rep16;
+        FloatVector acc0 = FloatVector.fromArray(Wide.F, out, o0), dd0 = FloatVector.fromMemorySegment(Wide.F, data, b0, Vec.LE);
+        FloatVector acc1 = FloatVector.fromArray(Wide.F, out, o1), dd1 = FloatVector.fromMemorySegment(Wide.F, data, b1, Vec.LE);
+        FloatVector acc2 = FloatVector.fromArray(Wide.F, out, o2), dd2 = FloatVector.fromMemorySegment(Wide.F, data, b2, Vec.LE);
+        FloatVector acc3 = FloatVector.fromArray(Wide.F, out, o3), dd3 = FloatVector.fromMemorySegment(Wide.F, data, b3, Vec.LE);
+        for (int t = 0; t < 16; t++) {
+            long q = qs + 16L * 16 * t;
+            int r = 16 * (col + 16 * t);
+            ShortVector p0 = ShortVector.zero(S2), p1 = p0, p2 = p0, p3 = p0;
+            for (int j = 0; j < 8; j++) {
+                ShortVector y = ShortVector.fromArray(S2, rep, r + 32 * j);
+                long c = q + 32L * j;
+                p0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p0);
+                p1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b1 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p1);
+                p2 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b2 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p2);
+                p3 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b3 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p3);
+            }
+            float ad = a.d[(col + 16 * t) / Q8Activations.BLOCK];
+            long s = sc + 16 * (t >> scaleShift);
+            IntVector i0 = ((IntVector) p0.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p0.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector s0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + s, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(ad);
+            acc0 = ((FloatVector) i0.convert(VectorOperators.I2F, 0)).mul(s0).fma(dd0, acc0);
+            IntVector i1 = ((IntVector) p1.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p1.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector s1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + s, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(ad);
+            acc1 = ((FloatVector) i1.convert(VectorOperators.I2F, 0)).mul(s1).fma(dd1, acc1);
+            IntVector i2 = ((IntVector) p2.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p2.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector s2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + s, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(ad);
+            acc2 = ((FloatVector) i2.convert(VectorOperators.I2F, 0)).mul(s2).fma(dd2, acc2);
+            IntVector i3 = ((IntVector) p3.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p3.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector s3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + s, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(ad);
+            acc3 = ((FloatVector) i3.convert(VectorOperators.I2F, 0)).mul(s3).fma(dd3, acc3);
+        }
+        acc0.intoArray(out, o0);
+        acc1.intoArray(out, o1);
+        acc2.intoArray(out, o2);
+        acc3.intoArray(out, o3);
     }
 
     /**

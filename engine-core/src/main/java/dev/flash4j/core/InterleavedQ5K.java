@@ -346,4 +346,9 @@ final class InterleavedQ5K extends InterleavedKQuant {
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
         byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
     }
+
+    @Override
+    void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 1, a, col, out, o0, o1, o2, o3);
+    }
 }

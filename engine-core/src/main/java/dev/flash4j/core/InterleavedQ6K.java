@@ -362,6 +362,11 @@ final class InterleavedQ6K extends InterleavedKQuant {
         byteQuantsBlockQ8(data, bo, QS, SC, 0, a, col, out, o);
     }
 
+    @Override
+    void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 0, a, col, out, o0, o1, o2, o3);
+    }
+
     /** As {@link #blockDot} with 8-bit activations. */
     private void blockDotQ8(long bo, int h, Q8Activations a, int ai, float[] out, int o) {
         FloatVector sum = Wide.zero();
