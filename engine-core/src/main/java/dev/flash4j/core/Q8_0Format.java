@@ -28,6 +28,7 @@ final class Q8_0Format implements Q8DotFormat {
 
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
+        if (Wide.L == 16) return dotWide(src, off, x, xOff, n);
         FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = FloatVector.zero(Vec.F);
         for (int b = 0; b < n / BLOCK; b++) {
             long p = off + (long) b * BYTES;
@@ -39,6 +40,26 @@ final class Q8_0Format implements Q8DotFormat {
             FloatVector d = FloatVector.broadcast(Vec.F, Le.f16(src, p));
             if ((b & 1) == 0) acc0 = t0.add(t1).fma(d, acc0);
             else acc1 = t0.add(t1).fma(d, acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@link #dot} on 512-bit vectors: a block's 32 quants as two 16-lane vectors (the 8-lane
+     * kernel above takes four). Vector API calls written out (it is inlined into the row loops).
+     */
+    private static float dotWide(MemorySegment src, long off, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(Wide.F), acc1 = acc0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long p = off + (long) b * BYTES;
+            int xo = xOff + b * BLOCK;
+            FloatVector t = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, src, p + 2, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(Wide.F, x, xo));
+            t = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, src, p + 18, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(Wide.F, x, xo + 16), t);
+            FloatVector d = FloatVector.broadcast(Wide.F, Le.f16(src, p));
+            if ((b & 1) == 0) acc0 = t.fma(d, acc0);
+            else acc1 = t.fma(d, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
