@@ -202,20 +202,112 @@ final class InterleavedQ4K extends InterleavedKQuant {
     public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
         float[] acc = InterleavedTokens.accumulators();
         for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int t = 0; t < tokens; ) {
-                int n = Math.min(InterleavedTokens.PASS, tokens - t);
-                if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-                else for (int h = 0; h < G; h += Wide.L) {
-                    if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                    else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-                    else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                    InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+            int t = 0;
+            if (Wide.L == G && g + 1 < g1) {
+                // two groups at once for the passes of 4 tokens, as Q5_K and Q6_K do
+                long go = g * (long) blocks * BLOCK_BYTES;
+                for (; t + 4 <= tokens; t += 4) {
+                    groups4(go, go + (long) blocks * BLOCK_BYTES, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
+                            sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * g, outStride);
+                    System.arraycopy(acc, 4 * Wide.L, acc, 0, 4 * Wide.L);
+                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * (g + 1), outStride);
                 }
-                t += n;
+                if (t > 0) {
+                    tokensFrom(g + 1, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+                    tokensFrom(g, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+                    g++;
+                    continue;
+                }
             }
+            tokensFrom(g, 0, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
         }
     }
+
+    /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens. */
+    private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        long go = g * (long) blocks * BLOCK_BYTES;
+        for (int t = t0; t < tokens; ) {
+            int n = Math.min(InterleavedTokens.PASS, tokens - t);
+            if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+            else for (int h = 0; h < G; h += Wide.L) {
+                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
+            }
+            t += n;
+        }
+    }
+
+    /**
+     * Two groups (at {@code ga}, {@code gb}; {@code L == 16}) for 4 tokens: the first group's 4
+     * accumulators to {@code acc[0 .. 4L)}, the second's to {@code acc[4L .. 8L)}.
+     */
+    private void groups4(long ga, long gb, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+        java.util.Arrays.fill(acc, 0, 8 * Wide.L, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * BLOCK_BYTES;
+            int xb = 256 * b, sb = 8 * b;
+            for (int c = 0; c < 4; c++) pair4x2(ga + bo, gb + bo, c, x, x0 + xb + 64 * c, x1 + xb + 64 * c, x2 + xb + 64 * c, x3 + xb + 64 * c, acc);
+            InterleavedTokens.mins4(data, ga + bo, 0, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc, 0);
+            InterleavedTokens.mins4(data, gb + bo, 0, sums, s0 + sb, s1 + sb, s2 + sb, s3 + sb, acc, 4 * Wide.L);
+        }
+    }
+
+    /**
+     * 64 columns (sub-blocks 2c and 2c+1) of two groups' blocks for 4 tokens: each 16-byte load
+     * per group gives two columns, each broadcast activation feeds one FMA per group (16
+     * accumulators). Vector API calls written out (see {@link InterleavedKQuant}).
+     */
+    private void pair4x2(long ba, long bb, int c, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
+        long qa = ba + QS + 16L * 32 * c, qb = bb + QS + 16L * 32 * c;
+        FloatVector la0 = FloatVector.zero(Wide.F), la1 = la0, la2 = la0, la3 = la0, ha0 = la0, ha1 = la0, ha2 = la0, ha3 = la0;
+        FloatVector lb0 = la0, lb1 = la0, lb2 = la0, lb3 = la0, hb0 = la0, hb1 = la0, hb2 = la0, hb3 = la0;
+        for (int j = 0; j < 32; j++) {
+            IntVector va = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, qa + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+            IntVector vb = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, qb + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+            FloatVector loa = (FloatVector) va.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0);
+            FloatVector lob = (FloatVector) vb.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0);
+            FloatVector y = FloatVector.broadcast(Wide.F, x[x0 + j]);
+            la0 = loa.fma(y, la0); lb0 = lob.fma(y, lb0);
+            y = FloatVector.broadcast(Wide.F, x[x1 + j]);
+            la1 = loa.fma(y, la1); lb1 = lob.fma(y, lb1);
+            y = FloatVector.broadcast(Wide.F, x[x2 + j]);
+            la2 = loa.fma(y, la2); lb2 = lob.fma(y, lb2);
+            y = FloatVector.broadcast(Wide.F, x[x3 + j]);
+            la3 = loa.fma(y, la3); lb3 = lob.fma(y, lb3);
+            FloatVector hia = (FloatVector) va.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+            FloatVector hib = (FloatVector) vb.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+            y = FloatVector.broadcast(Wide.F, x[x0 + 32 + j]);
+            ha0 = hia.fma(y, ha0); hb0 = hib.fma(y, hb0);
+            y = FloatVector.broadcast(Wide.F, x[x1 + 32 + j]);
+            ha1 = hia.fma(y, ha1); hb1 = hib.fma(y, hb1);
+            y = FloatVector.broadcast(Wide.F, x[x2 + 32 + j]);
+            ha2 = hia.fma(y, ha2); hb2 = hib.fma(y, hb2);
+            y = FloatVector.broadcast(Wide.F, x[x3 + 32 + j]);
+            ha3 = hia.fma(y, ha3); hb3 = hib.fma(y, hb3);
+        }
+        FloatVector da = FloatVector.fromMemorySegment(Wide.F, data, ba + D, Vec.LE), db = FloatVector.fromMemorySegment(Wide.F, data, bb + D, Vec.LE);
+        FloatVector sla = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, ba + SC + 32 * c, Vec.LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(da);
+        FloatVector sha = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, ba + SC + 32 * c + 16, Vec.LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(da);
+        FloatVector slb = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bb + SC + 32 * c, Vec.LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(db);
+        FloatVector shb = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bb + SC + 32 * c + 16, Vec.LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(db);
+        int l = Wide.L;
+        la0.fma(sla, ha0.fma(sha, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+        la1.fma(sla, ha1.fma(sha, FloatVector.fromArray(Wide.F, acc, l))).intoArray(acc, l);
+        la2.fma(sla, ha2.fma(sha, FloatVector.fromArray(Wide.F, acc, 2 * l))).intoArray(acc, 2 * l);
+        la3.fma(sla, ha3.fma(sha, FloatVector.fromArray(Wide.F, acc, 3 * l))).intoArray(acc, 3 * l);
+        lb0.fma(slb, hb0.fma(shb, FloatVector.fromArray(Wide.F, acc, 4 * l))).intoArray(acc, 4 * l);
+        lb1.fma(slb, hb1.fma(shb, FloatVector.fromArray(Wide.F, acc, 5 * l))).intoArray(acc, 5 * l);
+        lb2.fma(slb, hb2.fma(shb, FloatVector.fromArray(Wide.F, acc, 6 * l))).intoArray(acc, 6 * l);
+        lb3.fma(slb, hb3.fma(shb, FloatVector.fromArray(Wide.F, acc, 7 * l))).intoArray(acc, 7 * l);
+    }
+
 
     /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */
     private void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
