@@ -401,9 +401,9 @@ public final class MatMul {
         @Override
         public void run(int startIndex, int endIndex) {
             int cols = w.cols(), groups = iw.groups(), g = InterleavedRows.GROUP;
-            int quads = (groups + groupsPerIndex - 1) / groupsPerIndex; // indexes of whole groups
+            int groupIndexes = (groups + groupsPerIndex - 1) / groupsPerIndex; // the indexes that stand for whole groups
             int start = Math.min(startIndex * groupsPerIndex, groups), gEnd = Math.min(endIndex * groupsPerIndex, groups);
-            boolean rest = endIndex > quads; // the last index stands for the rows after the whole groups
+            boolean rest = endIndex > groupIndexes; // the last index stands for the rows after the whole groups
             if (tokens == 1) {
                 if (q8 != null) iw.dotQ8(start, gEnd, q8, 0, out, outOff);
                 else iw.dot(start, gEnd, x, xOffs[0], sums, 0, out, outOff);
