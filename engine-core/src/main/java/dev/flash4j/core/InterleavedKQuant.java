@@ -177,17 +177,11 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
 
     /**
      * {@link #blockQ8} for the same block of four groups (at {@code b0 .. b3}), outputs at
-     * {@code o0 .. o3}; here one group after the other. Q5_K and Q6_K share one four-group kernel
-     * ({@link #byteQuantsQuadQ8}). Q4_K has none: its four-group kernel (1.5 KB of bytecode) was
-     * compiled by C2 boxing its vectors in about one run in three (420-450 KB per decoded token in
-     * {@code DecodeAllocationTest}), and split into two pair kernels still in one run in twelve (15 KB).
+     * {@code o0 .. o3}: Q4_K's {@link InterleavedQ4K#quadQ8}, and for Q5_K and Q6_K one shared
+     * kernel ({@link #byteQuantsQuadQ8}).
      */
-    void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
-        blockQ8(b0, a, col, out, o0);
-        blockQ8(b1, a, col, out, o1);
-        blockQ8(b2, a, col, out, o2);
-        blockQ8(b3, a, col, out, o3);
-    }
+    abstract void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3);
+
 
     /**
      * {@link #blockQ8} for the layouts that keep each quant as a byte, column c of row i at
