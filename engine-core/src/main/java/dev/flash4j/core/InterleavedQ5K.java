@@ -163,53 +163,14 @@ final class InterleavedQ5K extends InterleavedKQuant {
     }
 
 
-    @Override
-    public void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
-        float[] acc = InterleavedTokens.accumulators();
-        for (int g = g0; g < g1; g++) {
-            int t = 0;
-            if (Wide.L == G && g + 1 < g1) {
-                // two groups at once for the passes of 4 tokens: each broadcast activation feeds two FMAs
-                long go = g * (long) blocks * BLOCK_BYTES;
-                for (; t + 4 <= tokens; t += 4) {
-                    groups4(go, go + (long) blocks * BLOCK_BYTES, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
-                            sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * g, outStride);
-                    System.arraycopy(acc, 4 * Wide.L, acc, 0, 4 * Wide.L);
-                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + G * (g + 1), outStride);
-                }
-                if (t > 0) {
-                    tokensFrom(g + 1, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
-                    tokensFrom(g, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
-                    g++;
-                    continue;
-                }
-            }
-            tokensFrom(g, 0, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
-        }
-    }
 
-    /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens. */
-    private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
-        long go = g * (long) blocks * BLOCK_BYTES;
-        for (int t = t0; t < tokens; ) {
-            int n = Math.min(InterleavedTokens.PASS, tokens - t);
-            if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-            else for (int h = 0; h < G; h += Wide.L) {
-                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                InterleavedTokens.store(acc, n, out, outOff + t * outStride + G * g + h, outStride);
-            }
-            t += n;
-        }
-    }
 
     /**
      * Two groups (at {@code ga}, {@code gb}; {@code L == 16}) for 4 tokens: the first group's 4
      * accumulators to {@code acc[0 .. 4L)}, the second's to {@code acc[4L .. 8L)}.
      */
-    private void groups4(long ga, long gb, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+    @Override
+    void groups4(long ga, long gb, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long bo = (long) b * BLOCK_BYTES;
@@ -253,7 +214,8 @@ final class InterleavedQ5K extends InterleavedKQuant {
     }
 
     /** Lanes {@code [h, h+L)} of the group at {@code go} for 4 tokens, into {@code acc}. */
-    private void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
+    @Override
+    void group4(long go, int h, float[] x, int x0, int x1, int x2, int x3, float[] sums, int s0, int s1, int s2, int s3, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long bo = go + (long) b * BLOCK_BYTES;
@@ -282,7 +244,8 @@ final class InterleavedQ5K extends InterleavedKQuant {
     }
 
     /** {@link #group4} for 3 tokens. */
-    private void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] sums, int s0, int s1, int s2, float[] acc) {
+    @Override
+    void group3(long go, int h, float[] x, int x0, int x1, int x2, float[] sums, int s0, int s1, int s2, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long bo = go + (long) b * BLOCK_BYTES;
@@ -309,7 +272,8 @@ final class InterleavedQ5K extends InterleavedKQuant {
     }
 
     /** {@link #group4} for 2 tokens. */
-    private void group2(long go, int h, float[] x, int x0, int x1, float[] sums, int s0, int s1, float[] acc) {
+    @Override
+    void group2(long go, int h, float[] x, int x0, int x1, float[] sums, int s0, int s1, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int b = 0; b < blocks; b++) {
             long bo = go + (long) b * BLOCK_BYTES;
