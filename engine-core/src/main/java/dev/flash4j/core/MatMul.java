@@ -154,7 +154,7 @@ public final class MatMul {
         float[] sums = q8 == null ? loops.sums(tokens * (cols / 32)) : null;
         if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));
         InterleavedLoop loop = loops.interleaved.set(w, x, xOffs, tokens, out, outOff, outStride, q8, sums);
-        run(pool, (groups + loop.groupsPerIndex - 1) / loop.groupsPerIndex + 1, 1, loop);
+        run(pool, (groups + loop.groupsPerIndex() - 1) / loop.groupsPerIndex() + 1, 1, loop);
     }
 
     /** Runs {@code loop} over {@code [0, n)} on the pool, then drops its references (see {@link Loops}). */
@@ -381,12 +381,15 @@ public final class MatMul {
         private InterleavedRows iw;
         private float[] sums;
         private Q8Activations q8;
+
         /**
-         * Groups per loop index: for one token, {@link InterleavedKQuant#QUAD} (its float kernel
-         * takes four units at a time, and a chunk that ended within a quad would leave groups to
-         * the one-group kernel); 1 otherwise.
+         * Groups per loop index: for one token, {@link InterleavedKQuant#QUAD} (its kernels take
+         * four units at a time, and a chunk that ended within a quad would leave groups to the
+         * one-group kernel); 1 otherwise.
          */
-        int groupsPerIndex;
+        int groupsPerIndex() {
+            return tokens == 1 ? InterleavedKQuant.QUAD : 1;
+        }
 
         InterleavedLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride,
                             Q8Activations q8, float[] sums) {
@@ -394,15 +397,14 @@ public final class MatMul {
             this.iw = w.interleaved();
             this.q8 = q8;
             this.sums = sums;
-            this.groupsPerIndex = tokens == 1 ? InterleavedKQuant.QUAD : 1;
             return this;
         }
 
         @Override
         public void run(int startIndex, int endIndex) {
             int cols = w.cols(), groups = iw.groups(), g = InterleavedRows.GROUP;
-            int groupIndexes = (groups + groupsPerIndex - 1) / groupsPerIndex; // the indexes that stand for whole groups
-            int start = Math.min(startIndex * groupsPerIndex, groups), gEnd = Math.min(endIndex * groupsPerIndex, groups);
+            int perIndex = groupsPerIndex(), groupIndexes = (groups + perIndex - 1) / perIndex; // the indexes that stand for whole groups
+            int start = Math.min(startIndex * perIndex, groups), gEnd = Math.min(endIndex * perIndex, groups);
             boolean rest = endIndex > groupIndexes; // the last index stands for the rows after the whole groups
             if (tokens == 1) {
                 if (q8 != null) iw.dotQ8(start, gEnd, q8, 0, out, outOff);
