@@ -1,5 +1,6 @@
 package dev.flash4j.attention;
 
+import dev.flash4j.core.VectorOps;
 import dev.flash4j.core.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -222,12 +223,12 @@ public final class AttentionKernel {
             m = tileMax;
             max[k] = m;
         }
-        // weights exp(s - m), vectorized: the Vector API's exp is several times faster than Math.exp per value
+        // weights exp(s - m), vectorized: several times faster than Math.exp per value
         int len = S.length();
         FloatVector mv = FloatVector.broadcast(S, m), sums = FloatVector.zero(S);
         int t = off + t0, end = off + t1;
         for (; t + len <= end; t += len) {
-            FloatVector w = FloatVector.fromArray(S, scores, t).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector w = VectorOps.exp(FloatVector.fromArray(S, scores, t).sub(mv));
             w.intoArray(scores, t);
             sums = sums.add(w);
         }

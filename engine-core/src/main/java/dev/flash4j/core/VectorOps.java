@@ -1,6 +1,7 @@
 package dev.flash4j.core;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -104,11 +105,40 @@ public final class VectorOps {
         return (float) (x / (1.0 + Math.exp(-x)));
     }
 
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer, left in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = 0x4B400000;
+
+    /**
+     * e^x per lane, within a few float ulps (Cephes' {@code expf}: x = n ln2 + r with n an integer
+     * and |r| <= ln2/2, a degree-6 polynomial in r, times 2^n built in the exponent bits), from
+     * basic lanewise operations only. Not the Vector API's {@code EXP}: that goes through a math
+     * library lookup (SVML or SLEEF) which C2 sometimes compiled into its per-lane Java fallback,
+     * allocating arrays (408 bytes per decoded token in one {@code DecodeAllocationTest} run of
+     * six). Below -87.3 (where e^x < 1.21e-38) the result is 0, above ln(Float.MAX_VALUE) infinity.
+     */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(-87.3f).min(88.73f);
+        // n + 1.5 * 2^23, n = round(c / ln2) in [-126, 127] (2^n a normal float; from 88.38 on, r grows to 0.35 ln2 more)
+        FloatVector t = c.fma(LOG2E, ROUNDER).min(ROUNDER + 127);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), c);
+        r = n.fma(x.broadcast(-LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, x.broadcast(8.3334519073e-3f));
+        p = p.fma(r, x.broadcast(4.1665795894e-2f));
+        p = p.fma(r, x.broadcast(1.6666665459e-1f));
+        p = p.fma(r, x.broadcast(5.0000001201e-1f));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        IntVector twoToN = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(twoToN.reinterpretAsFloats()).blend(0f, x.lt(-87.3f)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7228f));
+    }
+
     /**
      * SwiGLU with an optional clamp, in place: {@code gate[gOff+i] = min(silu(gate[gOff+i]), limit) *
      * clamp(up[uOff+i], -limit, limit)} for {@code i < n}; no clamp when {@code limit <= 0}.
-     * Vectorized with the Vector API's {@code EXP} (SVML on x86, within a few float ulps of
-     * {@link #silu}): the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
+     * Vectorized with {@link #exp} (within a few float ulps of {@link #silu}): the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
      * calling thread while the other workers waited.
      */
     public static void swiGlu(float[] gate, int gOff, float[] up, int uOff, int n, float limit) {
@@ -116,7 +146,7 @@ public final class VectorOps {
         boolean clamp = limit > 0;
         for (; i < bound; i += S.length()) {
             FloatVector g = FloatVector.fromArray(S, gate, gOff + i), u = FloatVector.fromArray(S, up, uOff + i);
-            FloatVector a = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector a = g.div(exp(g.neg()).add(1f));
             if (clamp) {
                 a = a.min(limit);
                 u = u.max(-limit).min(limit);
