@@ -27,6 +27,9 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     static final int BLOCK = Q4KFormat.BLOCK;
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    /** The 256-bit 8-bit kernels' shapes: 16 short lanes (one per row of a group), fed from 16 bytes. */
+    static final VectorSpecies<Short> S1 = ShortVector.SPECIES_256;
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
 
     /** The packed groups. */
     final MemorySegment data;
@@ -336,14 +339,77 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * (a CI run measured 422 KB per token).
      */
     static void minsQ8(MemorySegment data, long bo, Q8Activations a, int col, float[] out, int o) {
-        FloatVector mins = FloatVector.zero(Wide.F);
         int blk = col / Q8Activations.BLOCK;
-        for (int s = 0; s < 8; s++) {
-            FloatVector m = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s, Vec.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
-            mins = m.fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
+        for (int h = 0; h < GROUP; h += Wide.L) {
+            FloatVector mins = FloatVector.zero(Wide.F);
+            for (int s = 0; s < 8; s++) {
+                FloatVector m = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+                mins = m.fma(FloatVector.broadcast(Wide.F, a.d[blk + s] * a.sums[blk + s]), mins);
+            }
+            mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + h)).intoArray(out, o + h);
         }
-        mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+    }
+
+    /** Per thread: the short sums a 256-bit 8-bit kernel leaves for its scaling pass, a whole block of four groups. */
+    static final ThreadLocal<short[]> NARROW_SUMS = ThreadLocal.withInitial(() -> new short[4 * 512]);
+
+    /**
+     * {@link #byteQuantsQuadQ8} on 256-bit vectors, first pass: the integer sums of a whole block
+     * of four groups into {@code sums}. A 16-byte load is one column of a group's 16 rows, widened
+     * to 16 short lanes, and meets 16 lanes of {@link Q8Activations#rep16} (the column's quant 16
+     * times). Even and odd columns of a 16-column scale group go to separate sums, 8 products of at
+     * most 32*127 each (no overflow). Group k, scale group t, parity p, row i at
+     * {@code sums[512k + 32t + 16p + i]}.
+     */
+    static void byteQuantsSumsNarrow(MemorySegment data, long b0, long b1, long b2, long b3, int qs, short[] rep, int col, short[] sums) {
+        for (int t = 0; t < 16; t++) {
+            long q = qs + 16L * 16 * t;
+            int r = 16 * (col + 16 * t);
+            ShortVector e0 = ShortVector.zero(S1), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
+            for (int j = 0; j < 16; j += 2) {
+                ShortVector ye = ShortVector.fromArray(S1, rep, r + 16 * j), yo = ShortVector.fromArray(S1, rep, r + 16 * j + 16);
+                long c = q + 16L * j;
+                e0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e0);
+                d0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d0);
+                e1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e1);
+                d1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d1);
+                e2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e2);
+                d2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d2);
+                e3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e3);
+                d3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d3);
+            }
+            int s = 32 * t;
+            e0.intoArray(sums, s);
+            d0.intoArray(sums, s + 16);
+            e1.intoArray(sums, 512 + s);
+            d1.intoArray(sums, 512 + s + 16);
+            e2.intoArray(sums, 1024 + s);
+            d2.intoArray(sums, 1024 + s + 16);
+            e3.intoArray(sums, 1536 + s);
+            d3.intoArray(sums, 1536 + s + 16);
+        }
+    }
+
+    /**
+     * Second pass of {@link #byteQuantsSumsNarrow} for one group (its sums from {@code sums[base ..]}):
+     * per scale group and 8 rows, the two parities' sums added as ints, times the rows' scales and
+     * the activation block's d, then the rows' d, added to {@code out[o .. o+16)}.
+     */
+    static void byteQuantsScaleNarrow(MemorySegment data, long bo, int sc, int scaleShift, short[] sums, int base, Q8Activations a, int col, float[] out, int o) {
+        for (int h = 0; h < GROUP; h += Wide.L) {
+            FloatVector acc = FloatVector.fromArray(Wide.F, out, o + h);
+            FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + 4L * h, Vec.LE);
+            for (int t = 0; t < 16; t++) {
+                int s = base + 32 * t + h;
+                IntVector rows = ((IntVector) ShortVector.fromArray(Wide.SH, sums, s).convertShape(VectorOperators.S2I, Wide.I, 0))
+                        .add((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 16).convertShape(VectorOperators.S2I, Wide.I, 0));
+                FloatVector scale = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + sc + 16 * (t >> scaleShift) + h, Vec.LE)
+                        .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
+                acc = ((FloatVector) rows.convert(VectorOperators.I2F, 0)).mul(scale).fma(dd, acc);
+            }
+            acc.intoArray(out, o + h);
+        }
     }
 
     /** Bytes of one packed group. */

@@ -36,8 +36,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 2048;
     private static final int D = 0, DMIN = 64, SC = 128, MN = 256, QS = 384;
     private static final int G = GROUP;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
@@ -385,38 +383,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
-        if (Wide.L == 16) {
-            groupsQ8(g0, g1, a, aOff, out, outOff, true);
-            return;
-        }
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int h = 0; h < G; h += Wide.L) {
-                int o = outOff + G * g + h;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
-            }
-        }
-    }
-
-    /** One block of lanes {@code [h, h+L)}, 8-bit activations, added to {@code out[o ..]} (no vectors cross the call: see {@link #blockDot}). */
-    private void blockDotQ8(long bo, int h, Q8Activations a, int ai, float[] out, int o) {
-        FloatVector sum = Wide.zero(), mins = Wide.zero();
-        int part = h / Wide.L;
-        for (int s = 0; s < 8; s++) {
-            long q = bo + QS + 16L * 32 * (s >> 1);
-            int shift = (s & 1) * 4, xs = ai + 32 * s;
-            ShortVector p0 = subBlockHalfQ8(q, shift, a.q, xs);
-            ShortVector p1 = subBlockHalfQ8(q + 16L * 16, shift, a.q, xs + 16);
-            IntVector ints = ((IntVector) p0.convertShape(VectorOperators.S2I, Wide.I, part)).add((IntVector) p1.convertShape(VectorOperators.S2I, Wide.I, part));
-            float dx = a.d[xs / Q8Activations.BLOCK];
-            FloatVector sc = Wide.toFloat(Wide.u8(data, bo + SC + 16 * s + h));
-            sum = Wide.toFloat(ints).mul(sc).fma(FloatVector.broadcast(Wide.F, dx), sum);
-            mins = Wide.toFloat(Wide.u8(data, bo + MN + 16 * s + h)).fma(FloatVector.broadcast(Wide.F, dx * a.sums[xs / Q8Activations.BLOCK]), mins);
-        }
-        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE);
-        FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 4L * h, Vec.LE);
-        sum.fma(d, mins.mul(dmin).neg().add(FloatVector.fromArray(Wide.F, out, o))).intoArray(out, o);
+        groupsQ8(g0, g1, a, aOff, out, outOff, true);
     }
 
     /**
@@ -433,6 +400,12 @@ final class InterleavedQ4K extends InterleavedKQuant {
      */
     @Override
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
+        if (Wide.L != G) { // 256-bit: the four-group kernel over the one block
+            short[] sums = NARROW_SUMS.get();
+            quadSumsQ8Narrow(bo, bo, bo, bo, a.rep16, col, sums);
+            scaleQ8Narrow(bo, sums, 0, a, col, out, o);
+            return;
+        }
         short[] rep = a.rep16;
         FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
         FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
@@ -472,6 +445,15 @@ final class InterleavedQ4K extends InterleavedKQuant {
      */
     @Override
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        if (Wide.L != G) {
+            short[] sums = NARROW_SUMS.get();
+            quadSumsQ8Narrow(b0, b1, b2, b3, a.rep16, col, sums);
+            scaleQ8Narrow(b0, sums, 0, a, col, out, o0);
+            scaleQ8Narrow(b1, sums, 256, a, col, out, o1);
+            scaleQ8Narrow(b2, sums, 512, a, col, out, o2);
+            scaleQ8Narrow(b3, sums, 768, a, col, out, o3);
+            return;
+        }
         short[] sums = QUAD_SUMS.get();
         for (int c = 0; c < 4; c++) {
             quadSumsQ8(b0, b1, b2, b3, a.rep16, col, c, sums);
@@ -536,15 +518,71 @@ final class InterleavedQ4K extends InterleavedKQuant {
         part.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
-    /** Short sums over 16 columns of quant * activation quant for all 16 rows (lane = row). */
-    private ShortVector subBlockHalfQ8(long q, int shift, byte[] aq, int xs) {
-        ShortVector s0 = ShortVector.zero(S), s1 = s0;
-        for (int j = 0; j < 16; j += 2) {
-            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * (j + 1), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-            s0 = w0.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(aq[xs + j]).add(s0);
-            s1 = w1.lanewise(VectorOperators.LSHR, shift).and((short) 0xF).mul(aq[xs + j + 1]).add(s1);
+    /**
+     * {@link #quadQ8} on 256-bit vectors, first pass: the integer sums of a whole block of four
+     * groups into {@code sums}. A 16-byte load holds byte position j of a group's 16 rows, widened
+     * to 16 short lanes: its low nibbles meet 16 lanes of {@link Q8Activations#rep16} for column
+     * 64c + j, its high ones those of column 64c + 32 + j. Each half of the 32 positions goes to
+     * its own sums, 16 products of at most 15*127 per lane (no overflow). Group k, 64 columns c,
+     * nibble n, half u, row i at {@code sums[256k + 64c + 32n + 16u + i]}.
+     */
+    private void quadSumsQ8Narrow(long b0, long b1, long b2, long b3, short[] rep, int col, short[] sums) {
+        for (int c = 0; c < 4; c++) {
+            long q = QS + 16L * 32 * c;
+            int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+            for (int u = 0; u < 32; u += 16) {
+                ShortVector l0 = ShortVector.zero(S1), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+                for (int j = u; j < u + 16; j++) {
+                    ShortVector yl = ShortVector.fromArray(S1, rep, rl + 16 * j), yh = ShortVector.fromArray(S1, rep, rh + 16 * j);
+                    long p = q + 16L * j;
+                    ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                    l0 = v0.and((short) 0xF).mul(yl).add(l0);
+                    h0 = ((ShortVector) v0.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h0);
+                    ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                    l1 = v1.and((short) 0xF).mul(yl).add(l1);
+                    h1 = ((ShortVector) v1.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h1);
+                    ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                    l2 = v2.and((short) 0xF).mul(yl).add(l2);
+                    h2 = ((ShortVector) v2.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h2);
+                    ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                    l3 = v3.and((short) 0xF).mul(yl).add(l3);
+                    h3 = ((ShortVector) v3.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h3);
+                }
+                int s = 64 * c + u;
+                l0.intoArray(sums, s);
+                h0.intoArray(sums, s + 32);
+                l1.intoArray(sums, 256 + s);
+                h1.intoArray(sums, 256 + s + 32);
+                l2.intoArray(sums, 512 + s);
+                h2.intoArray(sums, 512 + s + 32);
+                l3.intoArray(sums, 768 + s);
+                h3.intoArray(sums, 768 + s + 32);
+            }
         }
-        return s0.add(s1);
+    }
+
+    /**
+     * Second pass of {@link #quadSumsQ8Narrow} for one group (its sums from {@code sums[base ..]}):
+     * per sub-block and 8 rows, the two halves' sums added as ints, times the rows' scales and the
+     * activation block's d, then the rows' d, added to {@code out[o .. o+16)}.
+     */
+    private void scaleQ8Narrow(long bo, short[] sums, int base, Q8Activations a, int col, float[] out, int o) {
+        for (int h = 0; h < G; h += Wide.L) {
+            FloatVector acc = FloatVector.zero(Wide.F);
+            for (int c = 0; c < 4; c++) {
+                int blk = (col + 64 * c) / Q8Activations.BLOCK, s = base + 64 * c + h;
+                IntVector il = ((IntVector) ShortVector.fromArray(Wide.SH, sums, s).convertShape(VectorOperators.S2I, Wide.I, 0))
+                        .add((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 16).convertShape(VectorOperators.S2I, Wide.I, 0));
+                IntVector ih = ((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 32).convertShape(VectorOperators.S2I, Wide.I, 0))
+                        .add((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 48).convertShape(VectorOperators.S2I, Wide.I, 0));
+                FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + h, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk]);
+                FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + 16 + h, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk + 1]);
+                acc = ((FloatVector) il.convert(VectorOperators.I2F, 0)).fma(sl, acc);
+                acc = ((FloatVector) ih.convert(VectorOperators.I2F, 0)).fma(sh, acc);
+            }
+            acc.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + h)).intoArray(out, o + h);
+        }
     }
 }

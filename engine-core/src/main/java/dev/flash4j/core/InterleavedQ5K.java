@@ -19,8 +19,8 @@ import java.lang.foreign.ValueLayout;
  *   [384, 4480)   quants: column c of row i at 384 + 16*c + i
  * </pre>
  * Value = {@code d*scale*q - dmin*min}; the kernel sums {@code q*x} per sub-block, scales it
- * once, and subtracts the mins times the sub-block's activation sum. 8-bit kernel (512-bit
- * vectors only; elsewhere {@link ActivationPrecision#Q8} uses the float kernel): see {@link #blockQ8}.
+ * once, and subtracts the mins times the sub-block's activation sum. 8-bit kernels: see
+ * {@link #blockQ8}.
  */
 final class InterleavedQ5K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 4096;
@@ -57,9 +57,6 @@ final class InterleavedQ5K extends InterleavedKQuant {
         int low = (c % 64) < 32 ? q & 0xF : q >> 4;
         return low | (((Le.u8(src, p + 16 + l) >> s) & 1) << 4);
     }
-
-    @Override
-    public boolean supportsQ8() { return Wide.L == 16; }
 
     @Override
     InterleavedQ5K over(MemorySegment data, int groups) {
@@ -301,18 +298,34 @@ final class InterleavedQ5K extends InterleavedKQuant {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
-        if (Wide.L != 16) throw new UnsupportedOperationException("Q5_K's 8-bit activation kernel needs 512-bit vectors");
         groupsQ8(g0, g1, a, aOff, out, outOff, true);
     }
 
-    /** Scale groups of 32 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (the min terms: {@link InterleavedKQuant#minsQ8}). */
+    /**
+     * Scale groups of 32 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (256-bit: {@link #quadQ8}
+     * over the one block); the min terms: {@link InterleavedKQuant#minsQ8}.
+     */
     @Override
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
+        if (Wide.L == GROUP) byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
+        else {
+            short[] sums = NARROW_SUMS.get();
+            byteQuantsSumsNarrow(data, bo, bo, bo, bo, QS, a.rep16, col, sums);
+            byteQuantsScaleNarrow(data, bo, SC, 1, sums, 0, a, col, out, o);
+        }
     }
 
     @Override
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
-        byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 1, a, col, out, o0, o1, o2, o3);
+        if (Wide.L == GROUP) {
+            byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 1, a, col, out, o0, o1, o2, o3);
+            return;
+        }
+        short[] sums = NARROW_SUMS.get();
+        byteQuantsSumsNarrow(data, b0, b1, b2, b3, QS, a.rep16, col, sums);
+        byteQuantsScaleNarrow(data, b0, SC, 1, sums, 0, a, col, out, o0);
+        byteQuantsScaleNarrow(data, b1, SC, 1, sums, 512, a, col, out, o1);
+        byteQuantsScaleNarrow(data, b2, SC, 1, sums, 1024, a, col, out, o2);
+        byteQuantsScaleNarrow(data, b3, SC, 1, sums, 1536, a, col, out, o3);
     }
 }

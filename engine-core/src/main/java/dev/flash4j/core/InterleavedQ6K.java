@@ -29,8 +29,6 @@ final class InterleavedQ6K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 256 + 4096;
     private static final int D = 0, SC = 64, QS = 320;
     private static final int G = GROUP;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
 
     private InterleavedQ6K(MemorySegment data, int groups, int cols) {
         super(data, groups, cols, BLOCK_BYTES);
@@ -307,55 +305,31 @@ final class InterleavedQ6K extends InterleavedKQuant {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
-        if (Wide.L == 16) {
-            groupsQ8(g0, g1, a, aOff, out, outOff, false);
-            return;
-        }
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int h = 0; h < G; h += Wide.L) {
-                int o = outOff + G * g + h;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) blockDotQ8(go + (long) b * BLOCK_BYTES, h, a, aOff + 256 * b, out, o);
-            }
-        }
+        groupsQ8(g0, g1, a, aOff, out, outOff, false);
     }
 
-    /** Scale groups of 16 columns: {@link InterleavedKQuant#byteQuantsBlockQ8}. */
+    /** Scale groups of 16 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (256-bit: {@link #quadQ8} over the one block). */
     @Override
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        byteQuantsBlockQ8(data, bo, QS, SC, 0, a, col, out, o);
+        if (Wide.L == GROUP) byteQuantsBlockQ8(data, bo, QS, SC, 0, a, col, out, o);
+        else {
+            short[] sums = NARROW_SUMS.get();
+            byteQuantsSumsNarrow(data, bo, bo, bo, bo, QS, a.rep16, col, sums);
+            byteQuantsScaleNarrow(data, bo, SC, 0, sums, 0, a, col, out, o);
+        }
     }
 
     @Override
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
-        byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 0, a, col, out, o0, o1, o2, o3);
-    }
-
-    /** As {@link #blockDot} with 8-bit activations. */
-    private void blockDotQ8(long bo, int h, Q8Activations a, int ai, float[] out, int o) {
-        FloatVector sum = Wide.zero();
-        int part = h / Wide.L;
-        for (int t = 0; t < 16; t++) {
-            long q = bo + QS + 16L * 16 * t;
-            int xs = ai + 16 * t;
-            ShortVector p0 = eightQ8(q, a.q, xs), p1 = eightQ8(q + 16L * 8, a.q, xs + 8);
-            IntVector ints = ((IntVector) p0.convertShape(VectorOperators.S2I, Wide.I, part)).add((IntVector) p1.convertShape(VectorOperators.S2I, Wide.I, part));
-            FloatVector sc = Wide.toFloat(Wide.s8(data, bo + SC + 16 * t + h));
-            sum = Wide.toFloat(ints).mul(sc).fma(FloatVector.broadcast(Wide.F, a.d[xs / Q8Activations.BLOCK]), sum);
+        if (Wide.L == GROUP) {
+            byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 0, a, col, out, o0, o1, o2, o3);
+            return;
         }
-        sum.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
-    }
-
-    /** Short sums over 8 columns of quant * activation quant for all 16 rows (lane = row). */
-    private ShortVector eightQ8(long q, byte[] aq, int xs) {
-        ShortVector s0 = ShortVector.zero(S), s1 = s0;
-        for (int j = 0; j < 8; j += 2) {
-            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.B2S, S, 0);
-            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * (j + 1), Vec.LE).convertShape(VectorOperators.B2S, S, 0);
-            s0 = w0.mul(aq[xs + j]).add(s0);
-            s1 = w1.mul(aq[xs + j + 1]).add(s1);
-        }
-        return s0.add(s1);
+        short[] sums = NARROW_SUMS.get();
+        byteQuantsSumsNarrow(data, b0, b1, b2, b3, QS, a.rep16, col, sums);
+        byteQuantsScaleNarrow(data, b0, SC, 0, sums, 0, a, col, out, o0);
+        byteQuantsScaleNarrow(data, b1, SC, 0, sums, 512, a, col, out, o1);
+        byteQuantsScaleNarrow(data, b2, SC, 0, sums, 1024, a, col, out, o2);
+        byteQuantsScaleNarrow(data, b3, SC, 0, sums, 1536, a, col, out, o3);
     }
 }

@@ -27,6 +27,8 @@ final class Wide {
     static final int L = F.length();
     static final VectorSpecies<Integer> I = IntVector.SPECIES_512.length() == L ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L));
+    /** {@code L} short lanes (widened to {@link #I} by the 8-bit kernels). */
+    static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(16 * L));
 
     /**
      * Lanes 16..31 of a 32-lane (512-bit) short vector brought down to 0..15, for the 8-bit kernels
