@@ -224,20 +224,7 @@ public final class AttentionKernel {
             max[k] = m;
         }
         // weights exp(s - m), vectorized: several times faster than Math.exp per value
-        int len = S.length();
-        FloatVector mv = FloatVector.broadcast(S, m), sums = FloatVector.zero(S);
-        int t = off + t0, end = off + t1;
-        for (; t + len <= end; t += len) {
-            FloatVector w = VectorOps.exp(FloatVector.fromArray(S, scores, t).sub(mv));
-            w.intoArray(scores, t);
-            sums = sums.add(w);
-        }
-        float tileSum = sums.reduceLanes(VectorOperators.ADD);
-        for (; t < end; t++) {
-            float w = (float) Math.exp(scores[t] - m);
-            scores[t] = w;
-            tileSum += w;
-        }
+        float tileSum = VectorOps.exp(scores, off + t0, t1 - t0, 1f, m, scores, off + t0);
         sum[k] += tileSum;
     }
 

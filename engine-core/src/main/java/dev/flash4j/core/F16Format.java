@@ -2,6 +2,8 @@ package dev.flash4j.core;
 
 import dev.flash4j.gguf.GgmlType;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -16,21 +18,31 @@ final class F16Format implements BlockFormat {
         for (int i = 0; i < n; i++) dst[dstOff + i] = Le.f16(src, off + 2L * i);
     }
 
+    /**
+     * 8 halves per step, converted in registers: half bits {@code s eeeee mmmmmmmmmm} placed at
+     * float bit 13 upwards give a float 2^-112 times the half's value for normals and subnormals
+     * alike, so one multiply by 2^112 finishes the conversion; only infinities and NaNs (exponent
+     * 31) need their exponent forced to 255, and NaNs come out quiet as from the JDK's (and F16C's)
+     * scalar conversion. The conversion is written out here rather than in a helper returning the
+     * vector: once other kernels have widened the Vector API's shared profiles (a JVM that ran
+     * other formats first), C2 left such a helper out of line and the loop boxed a vector per step
+     * (10 MB per token; again 15 MB per token in one {@code DecodeAllocationTest} run of four on
+     * 2026-12-06, after a first fix that only moved the activation loads out of helpers).
+     */
     @Override
     public float dot(MemorySegment src, long off, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = FloatVector.zero(Vec.F);
+        FloatVector acc = FloatVector.zero(Vec.F);
         int i = 0;
-        // The activations load through FloatVector.fromArray, not the one-line helper Vec.x: the two
-        // inlined halves8 conversions bring this method close to C2's node budget, and once other
-        // kernels have widened the shared vector-API profiles (a JVM that ran other formats first)
-        // C2 stops inlining our small helpers past NodeCountInliningCutoff (the JDK's @ForceInline
-        // methods are deferred, not dropped). A helper left out of line returns a boxed vector and
-        // the loop then allocates on every step: measured 10 MB per token and 3x slower.
-        for (; i + 16 <= n; i += 16) {
-            a0 = Vec.halves8(src, off + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
-            a1 = Vec.halves8(src, off + 2L * i + 16).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
+        for (; i + 8 <= n; i += 8) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(Vec.S128, src, off + 2L * i, Vec.LE).convertShape(VectorOperators.S2I, Vec.I, 0);
+            IntVector mag = h.and(0x7FFF), shifted = mag.lanewise(VectorOperators.LSHL, 13);
+            IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector infNan = shifted.or(0x7F800000);
+            infNan = infNan.blend(infNan.or(0x00400000), mag.compare(VectorOperators.GT, 0x7C00));
+            bits = bits.blend(infNan, mag.compare(VectorOperators.GE, 0x7C00)).or(h.and(0x80000000));
+            acc = bits.reinterpretAsFloats().fma(FloatVector.fromArray(Vec.F, x, xOff + i), acc);
         }
-        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) sum += Le.f16(src, off + 2L * i) * x[xOff + i];
         return sum;
     }

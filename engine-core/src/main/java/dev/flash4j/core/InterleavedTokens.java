@@ -1,6 +1,8 @@
 package dev.flash4j.core;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
@@ -43,11 +45,17 @@ final class InterleavedTokens {
         mins4(data, bo, h, sums, s0, s1, s2, s3, acc, 0);
     }
 
-    /** {@link #mins4} into the accumulators at {@code acc[a ..]} (a second group's, in the two-group passes). */
+    /**
+     * {@link #mins4} into the accumulators at {@code acc[a ..]} (a second group's, in the two-group
+     * passes). The min helpers call the Vector API directly, not {@link Wide}'s helpers: on 256-bit
+     * vectors C2 left {@code Wide.u8}/{@code Wide.toFloat} out of line in {@link #mins3} in one
+     * {@code DecodeAllocationTest} run of seven (a 4-token pass allocated 1 MB).
+     */
     static void mins4(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, int s3, float[] acc, int a) {
-        FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0, m3 = m0;
+        FloatVector m0 = FloatVector.zero(Wide.F), m1 = m0, m2 = m0, m3 = m0;
         for (int s = 0; s < 8; s++) {
-            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            FloatVector mn = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
             m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
             m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
             m2 = mn.fma(FloatVector.broadcast(Wide.F, sums[s2 + s]), m2);
@@ -62,9 +70,10 @@ final class InterleavedTokens {
 
     /** {@link #mins4} for tokens 0..2. */
     static void mins3(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, int s2, float[] acc) {
-        FloatVector m0 = Wide.zero(), m1 = m0, m2 = m0;
+        FloatVector m0 = FloatVector.zero(Wide.F), m1 = m0, m2 = m0;
         for (int s = 0; s < 8; s++) {
-            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            FloatVector mn = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
             m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
             m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
             m2 = mn.fma(FloatVector.broadcast(Wide.F, sums[s2 + s]), m2);
@@ -77,9 +86,10 @@ final class InterleavedTokens {
 
     /** {@link #mins4} for tokens 0 and 1. */
     static void mins2(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, float[] acc) {
-        FloatVector m0 = Wide.zero(), m1 = m0;
+        FloatVector m0 = FloatVector.zero(Wide.F), m1 = m0;
         for (int s = 0; s < 8; s++) {
-            FloatVector mn = Wide.toFloat(Wide.u8(data, bo + 256 + 16 * s + h));
+            FloatVector mn = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
             m0 = mn.fma(FloatVector.broadcast(Wide.F, sums[s0 + s]), m0);
             m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
         }

@@ -81,26 +81,6 @@ final class Vec {
         return FloatVector.fromArray(F, x, off);
     }
 
-    /**
-     * 8 IEEE halves at {@code off} as floats. Half bits {@code s eeeee mmmmmmmmmm} placed at float
-     * bit 13 upwards give a float 2^-112 times the half's value for normals and subnormals alike,
-     * so one multiply by 2^112 finishes the conversion; only infinities and NaNs (exponent 31)
-     * need their exponent forced to 255, and NaNs come out quiet as from the JDK's (and F16C's)
-     * scalar conversion.
-     */
-    static FloatVector halves8(MemorySegment s, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S128, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
-        IntVector sign = h.and(0x80000000);
-        IntVector mag = h.and(0x7FFF);
-        FloatVector f = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        IntVector bits = f.reinterpretAsInts();
-        VectorMask<Integer> special = mag.compare(VectorOperators.GE, 0x7C00);
-        IntVector infNan = mag.lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
-        infNan = infNan.blend(infNan.or(0x00400000), mag.compare(VectorOperators.GT, 0x7C00));
-        bits = bits.blend(infNan, special);
-        return bits.or(sign).reinterpretAsFloats();
-    }
-
     /** 8 bfloat16 values at {@code off} as floats (a bf16 is the top half of a float). */
     static FloatVector bf16x8(MemorySegment s, long off) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S128, s, off, LE).convertShape(VectorOperators.S2I, I, 0);

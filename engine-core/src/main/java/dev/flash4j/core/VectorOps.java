@@ -111,55 +111,84 @@ public final class VectorOps {
     private static final int ROUNDER_BITS = 0x4B400000;
 
     /**
-     * e^x per lane, within a few float ulps (Cephes' {@code expf}: x = n ln2 + r with n an integer
-     * and |r| <= ln2/2, a degree-6 polynomial in r, times 2^n built in the exponent bits), from
-     * basic lanewise operations only. Not the Vector API's {@code EXP}: that goes through a math
-     * library lookup (SVML or SLEEF) which C2 sometimes compiled into its per-lane Java fallback,
-     * allocating arrays (408 bytes per decoded token in one {@code DecodeAllocationTest} run of
-     * six). Below -87.3 (where e^x < 1.21e-38) the result is 0, above ln(Float.MAX_VALUE) infinity.
+     * {@code out[outOff + i] = e^(x[off + i] * scale - shift)} for {@code i < n} (in place when
+     * {@code out == x} and the offsets match); returns the sum of the results. Whole vectors go
+     * through Cephes' {@code expf} (x = k ln2 + r with k an integer and |r| <= ln2/2, a degree-6
+     * polynomial in r, times 2^k built in the exponent bits: within 8e-8 of {@link Math#exp}, see
+     * {@code VectorExpTest}), the tail through {@link Math#exp}. Below -87.3 (e^x < 1.21e-38) the
+     * result is 0, above ln(Float.MAX_VALUE) infinity.
+     *
+     * <p>Not the Vector API's {@code EXP}: its math-library call (SVML or SLEEF) was sometimes
+     * compiled by C2 into its per-lane Java fallback, allocating arrays (408 bytes per decoded
+     * token in one {@code DecodeAllocationTest} run of six). And arrays in and out rather than a
+     * helper taking and returning a vector: with such a helper, every one-token decode path on
+     * 256-bit vectors allocated 2.7 KB per token in 4 runs of 9, as a helper C2 leaves out of line
+     * (the attention's short tiles make its call sites cold) boxes both vectors.
      */
-    public static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(-87.3f).min(88.73f);
-        // n + 1.5 * 2^23, n = round(c / ln2) in [-126, 127] (2^n a normal float; from 88.38 on, r grows to 0.35 ln2 more)
-        FloatVector t = c.fma(LOG2E, ROUNDER).min(ROUNDER + 127);
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(x.broadcast(-LN2_HI), c);
-        r = n.fma(x.broadcast(-LN2_LO), r);
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, x.broadcast(8.3334519073e-3f));
-        p = p.fma(r, x.broadcast(4.1665795894e-2f));
-        p = p.fma(r, x.broadcast(1.6666665459e-1f));
-        p = p.fma(r, x.broadcast(5.0000001201e-1f));
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
-        IntVector twoToN = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-        return y.mul(twoToN.reinterpretAsFloats()).blend(0f, x.lt(-87.3f)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7228f));
+    public static float exp(float[] x, int off, int n, float scale, float shift, float[] out, int outOff) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector sums = FloatVector.zero(S);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i).mul(scale).sub(shift);
+            FloatVector c = v.max(-87.3f).min(88.73f);
+            // k + 1.5 * 2^23 with k = round(c / ln2) in [-126, 127] (2^k a normal float; from 88.38 on, r grows by up to 0.35)
+            FloatVector t = c.fma(LOG2E, ROUNDER).min(ROUNDER + 127);
+            FloatVector k = t.sub(ROUNDER);
+            FloatVector r = k.fma(v.broadcast(-LN2_HI), c);
+            r = k.fma(v.broadcast(-LN2_LO), r);
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, v.broadcast(8.3334519073e-3f));
+            p = p.fma(r, v.broadcast(4.1665795894e-2f));
+            p = p.fma(r, v.broadcast(1.6666665459e-1f));
+            p = p.fma(r, v.broadcast(5.0000001201e-1f));
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            IntVector twoToK = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.mul(twoToK.reinterpretAsFloats()).blend(0f, v.lt(-87.3f)).blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, 88.7228f));
+            e.intoArray(out, outOff + i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] * scale - shift);
+            out[outOff + i] = e;
+            sum += e;
+        }
+        return sum;
     }
+
+    /** Per thread: {@link #swiGlu}'s e^-gate for one chunk of {@link #CHUNK} values. */
+    private static final int CHUNK = 256;
+    private static final ThreadLocal<float[]> EXP_CHUNK = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /**
      * SwiGLU with an optional clamp, in place: {@code gate[gOff+i] = min(silu(gate[gOff+i]), limit) *
      * clamp(up[uOff+i], -limit, limit)} for {@code i < n}; no clamp when {@code limit <= 0}.
-     * Vectorized with {@link #exp} (within a few float ulps of {@link #silu}): the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
+     * Vectorized, e^-gate by {@link #exp} in chunks of {@link #CHUNK}: the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
      * calling thread while the other workers waited.
      */
     public static void swiGlu(float[] gate, int gOff, float[] up, int uOff, int n, float limit) {
-        int i = 0, bound = S.loopBound(n);
+        float[] e = EXP_CHUNK.get();
         boolean clamp = limit > 0;
-        for (; i < bound; i += S.length()) {
-            FloatVector g = FloatVector.fromArray(S, gate, gOff + i), u = FloatVector.fromArray(S, up, uOff + i);
-            FloatVector a = g.div(exp(g.neg()).add(1f));
-            if (clamp) {
-                a = a.min(limit);
-                u = u.max(-limit).min(limit);
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c), i = 0, bound = S.loopBound(m);
+            exp(gate, gOff + c, m, -1f, 0f, e, 0);
+            for (; i < bound; i += S.length()) {
+                FloatVector g = FloatVector.fromArray(S, gate, gOff + c + i), u = FloatVector.fromArray(S, up, uOff + c + i);
+                FloatVector a = g.div(FloatVector.fromArray(S, e, i).add(1f));
+                if (clamp) {
+                    a = a.min(limit);
+                    u = u.max(-limit).min(limit);
+                }
+                a.mul(u).intoArray(gate, gOff + c + i);
             }
-            a.mul(u).intoArray(gate, gOff + i);
-        }
-        for (; i < n; i++) {
-            float a = silu(gate[gOff + i]), u = up[uOff + i];
-            if (clamp) {
-                a = Math.min(a, limit);
-                u = Math.max(-limit, Math.min(limit, u));
+            for (; i < m; i++) {
+                float a = gate[gOff + c + i] / (1 + e[i]), u = up[uOff + c + i];
+                if (clamp) {
+                    a = Math.min(a, limit);
+                    u = Math.max(-limit, Math.min(limit, u));
+                }
+                gate[gOff + c + i] = a * u;
             }
-            gate[gOff + i] = a * u;
         }
     }
 
