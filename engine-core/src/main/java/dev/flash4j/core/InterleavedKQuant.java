@@ -261,6 +261,12 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * call re-made the shuffle's constants every call (Q6_K: 17 GB/s one thread in L2, now 23).
      */
     static void byteQuantsBlockQ8(MemorySegment data, long bo, int qs, int sc, int scaleShift, Q8Activations a, int col, float[] out, int o) {
+        if (Wide.L != GROUP) { // 256-bit: the four-group kernel over the one block
+            short[] sums = NARROW_SUMS.get();
+            byteQuantsSumsNarrow(data, bo, bo, bo, bo, qs, a.rep16, col, sums);
+            byteQuantsScaleNarrow(data, bo, sc, scaleShift, sums, 0, a, col, out, o);
+            return;
+        }
         short[] rep = a.rep16;
         FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
         FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo, Vec.LE);
@@ -286,10 +292,21 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     /**
      * {@link #byteQuantsBlockQ8} for four groups at once (blocks at {@code b0 .. b3}, outputs at
      * {@code o0 .. o3}): each 32-lane activation load meets a load of each group, one short sum per
-     * group over the 16 columns of a scale group (8 products per lane, as there).
+     * group over the 16 columns of a scale group (8 products per lane, as there). On 256-bit
+     * vectors: {@link #byteQuantsSumsNarrow}, then {@link #byteQuantsScaleNarrow} per group (the
+     * branch on the constant {@link Wide#L} is folded when C2 parses the method).
      */
     static void byteQuantsQuadQ8(MemorySegment data, long b0, long b1, long b2, long b3, int qs, int sc, int scaleShift,
                                  Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
+        if (Wide.L != GROUP) {
+            short[] sums = NARROW_SUMS.get();
+            byteQuantsSumsNarrow(data, b0, b1, b2, b3, qs, a.rep16, col, sums);
+            byteQuantsScaleNarrow(data, b0, sc, scaleShift, sums, 0, a, col, out, o0);
+            byteQuantsScaleNarrow(data, b1, sc, scaleShift, sums, 512, a, col, out, o1);
+            byteQuantsScaleNarrow(data, b2, sc, scaleShift, sums, 1024, a, col, out, o2);
+            byteQuantsScaleNarrow(data, b3, sc, scaleShift, sums, 1536, a, col, out, o3);
+            return;
+        }
         short[] rep = a.rep16;
         FloatVector acc0 = FloatVector.fromArray(Wide.F, out, o0), dd0 = FloatVector.fromMemorySegment(Wide.F, data, b0, Vec.LE);
         FloatVector acc1 = FloatVector.fromArray(Wide.F, out, o1), dd1 = FloatVector.fromMemorySegment(Wide.F, data, b1, Vec.LE);

@@ -301,31 +301,14 @@ final class InterleavedQ5K extends InterleavedKQuant {
         groupsQ8(g0, g1, a, aOff, out, outOff, true);
     }
 
-    /**
-     * Scale groups of 32 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (256-bit: {@link #quadQ8}
-     * over the one block); the min terms: {@link InterleavedKQuant#minsQ8}.
-     */
+    /** Scale groups of 32 columns: {@link InterleavedKQuant#byteQuantsBlockQ8} (the min terms: {@link InterleavedKQuant#minsQ8}). */
     @Override
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        if (Wide.L == GROUP) byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
-        else {
-            short[] sums = NARROW_SUMS.get();
-            byteQuantsSumsNarrow(data, bo, bo, bo, bo, QS, a.rep16, col, sums);
-            byteQuantsScaleNarrow(data, bo, SC, 1, sums, 0, a, col, out, o);
-        }
+        byteQuantsBlockQ8(data, bo, QS, SC, 1, a, col, out, o);
     }
 
     @Override
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
-        if (Wide.L == GROUP) {
-            byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 1, a, col, out, o0, o1, o2, o3);
-            return;
-        }
-        short[] sums = NARROW_SUMS.get();
-        byteQuantsSumsNarrow(data, b0, b1, b2, b3, QS, a.rep16, col, sums);
-        byteQuantsScaleNarrow(data, b0, SC, 1, sums, 0, a, col, out, o0);
-        byteQuantsScaleNarrow(data, b1, SC, 1, sums, 512, a, col, out, o1);
-        byteQuantsScaleNarrow(data, b2, SC, 1, sums, 1024, a, col, out, o2);
-        byteQuantsScaleNarrow(data, b3, SC, 1, sums, 1536, a, col, out, o3);
+        byteQuantsQuadQ8(data, b0, b1, b2, b3, QS, SC, 1, a, col, out, o0, o1, o2, o3);
     }
 }

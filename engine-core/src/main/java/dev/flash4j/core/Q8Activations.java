@@ -1,5 +1,7 @@
 package dev.flash4j.core;
 
+import jdk.incubator.vector.ShortVector;
+
 /**
  * An activation vector quantized to 8 bits the way llama.cpp feeds its quantized dot products:
  * blocks of 32 values, each with a float scale {@code d = max|x| / 127} and int8 quants
@@ -70,7 +72,8 @@ public final class Q8Activations {
      */
     void repeat16() {
         if (rep16.length < 16 * length) rep16 = new short[16 * q.length];
-        for (int i = 0; i < length; i++) java.util.Arrays.fill(rep16, 16 * i, 16 * i + 16, q[i]);
+        // one 16-lane vector store per value
+        for (int i = 0; i < length; i++) ShortVector.broadcast(ShortVector.SPECIES_256, q[i]).intoArray(rep16, 16 * i);
     }
 
     /** Values this buffer holds at most. */
