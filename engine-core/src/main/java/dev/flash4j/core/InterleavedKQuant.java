@@ -37,12 +37,15 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     /** 256-column blocks per row (and per group). */
     final int blocks;
     private final int blockBytes;
+    /** Whether the blocks have min terms (Q4_K, Q5_K: dmin and mins in the layout {@link #mins} reads). */
+    private final boolean hasMins;
 
-    InterleavedKQuant(MemorySegment data, int groups, int cols, int blockBytes) {
+    InterleavedKQuant(MemorySegment data, int groups, int cols, int blockBytes, boolean hasMins) {
         this.data = data;
         this.groups = groups;
         this.blocks = cols / BLOCK;
         this.blockBytes = blockBytes;
+        this.hasMins = hasMins;
     }
 
     /** The same kind of copy over other memory: {@code groups} groups of this copy's width. */
@@ -97,6 +100,16 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             for (int b = 0; b < blocks; b++) {
                 long bo = (long) b * blockBytes;
                 quadBlock(u0 + bo, u1 + bo, u2 + bo, u3 + bo, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o0, o1, o2, o3);
+                if (hasMins) {
+                    // here rather than in quadBlock, which is near C2's node budget: with these inlined
+                    // into it, Q4_K's was compiled with Vector API fallbacks in about one allocation-test
+                    // run in ten (9-190 KB per token)
+                    int so = sOff + 8 * b;
+                    mins(data, u0 + bo, 0, sums, so, out, o0);
+                    mins(data, u1 + bo, h, sums, so, out, o1);
+                    mins(data, u2 + bo, 0, sums, so, out, o2);
+                    mins(data, u3 + bo, h, sums, so, out, o3);
+                }
             }
         }
         if (g < g1) dotGroups(g, g1, x, xOff, sums, sOff, out, outOff);
@@ -108,7 +121,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * 3 lanes {@code [h, h+L)} of those at {@code b1} and {@code b3} ({@code h} is 0 on 512-bit
      * vectors, where the four are four groups; 8 on 256-bit ones, where {@code b1 == b0} and
      * {@code b3 == b2}). Activation column {@code xo} is the block's first; {@code so} indexes its
-     * first 32-column sum.
+     * first 32-column sum. The scale terms only: {@link #dot} subtracts the min terms ({@link #mins}).
      */
     abstract void quadBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so,
                             float[] out, int o0, int o1, int o2, int o3);

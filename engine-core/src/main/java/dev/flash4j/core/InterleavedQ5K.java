@@ -28,7 +28,7 @@ final class InterleavedQ5K extends InterleavedKQuant {
     private static final int G = GROUP;
 
     private InterleavedQ5K(MemorySegment data, int groups, int cols) {
-        super(data, groups, cols, BLOCK_BYTES);
+        super(data, groups, cols, BLOCK_BYTES, true);
     }
 
     /** Bytes of {@code groups} packed groups of {@code cols} columns. */
@@ -133,10 +133,6 @@ final class InterleavedQ5K extends InterleavedKQuant {
         s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o1)).intoArray(out, o1);
         s2.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o2)).intoArray(out, o2);
         s3.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o3)).intoArray(out, o3);
-        mins(data, b0, 0, sums, so, out, o0);
-        mins(data, b1, h, sums, so, out, o1);
-        mins(data, b2, 0, sums, so, out, o2);
-        mins(data, b3, h, sums, so, out, o3);
     }
 
     /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */

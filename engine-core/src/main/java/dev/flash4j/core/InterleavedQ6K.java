@@ -31,7 +31,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
     private static final int G = GROUP;
 
     private InterleavedQ6K(MemorySegment data, int groups, int cols) {
-        super(data, groups, cols, BLOCK_BYTES);
+        super(data, groups, cols, BLOCK_BYTES, false);
     }
 
     /** Bytes of {@code groups} packed groups of {@code cols} columns. */

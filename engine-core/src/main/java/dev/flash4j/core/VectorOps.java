@@ -156,15 +156,17 @@ public final class VectorOps {
         return sum;
     }
 
-    /** Per thread: {@link #swiGlu}'s e^-gate for one chunk of {@link #CHUNK} values. */
+    /** Values per chunk of {@link #swiGlu}. */
     private static final int CHUNK = 256;
+    /** Per thread: {@link #swiGlu}'s e^-gate for one chunk. */
     private static final ThreadLocal<float[]> EXP_CHUNK = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /**
      * SwiGLU with an optional clamp, in place: {@code gate[gOff+i] = min(silu(gate[gOff+i]), limit) *
      * clamp(up[uOff+i], -limit, limit)} for {@code i < n}; no clamp when {@code limit <= 0}.
-     * Vectorized, e^-gate by {@link #exp} in chunks of {@link #CHUNK}: the scalar loop with {@code Math.exp} took 2% of a 512-token prompt, on the
-     * calling thread while the other workers waited.
+     * Vectorized, e^-gate by {@link #exp} in chunks of {@link #CHUNK}: the scalar loop with
+     * {@code Math.exp} took 2% of a 512-token prompt, on the calling thread while the other
+     * workers waited.
      */
     public static void swiGlu(float[] gate, int gOff, float[] up, int uOff, int n, float limit) {
         float[] e = EXP_CHUNK.get();
