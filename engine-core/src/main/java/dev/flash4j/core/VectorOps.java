@@ -115,7 +115,7 @@ public final class VectorOps {
      * {@code out == x} and the offsets match); returns the sum of the results. Whole vectors go
      * through Cephes' {@code expf} (x = k ln2 + r with k an integer and |r| <= ln2/2, a degree-6
      * polynomial in r, times 2^k built in the exponent bits: within 8e-8 of {@link Math#exp}, see
-     * {@code VectorExpTest}), the tail through {@link Math#exp}. Below -87.3 (e^x < 1.21e-38) the
+     * {@code VectorExpTest}), the tail through the same steps one value at a time. Below -87.3 (e^x < 1.21e-38) the
      * result is 0, above ln(Float.MAX_VALUE) infinity.
      *
      * <p>Not the Vector API's {@code EXP}: its math-library call (SVML or SLEEF) was sometimes
@@ -149,11 +149,34 @@ public final class VectorOps {
         }
         float sum = sums.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] * scale - shift);
+            float e = exp(x[off + i] * scale - shift);
             out[outOff + i] = e;
             sum += e;
         }
         return sum;
+    }
+
+    /**
+     * One lane of {@link #exp(float[], int, int, float, float, float[], int)}, the same operations
+     * in the same order (fused multiply-adds included), so that a value gets the same result in a
+     * vector or in the tail: a prompt's attention and the same tokens decoded one at a time split
+     * their rows differently into vectors and tails.
+     */
+    static float exp(float v) {
+        if (v < -87.3f) return 0f;
+        if (v > 88.7228f) return Float.POSITIVE_INFINITY;
+        float c = Math.min(v, 88.73f);
+        float t = Math.min(Math.fma(c, LOG2E, ROUNDER), ROUNDER + 127);
+        float k = t - ROUNDER;
+        float r = Math.fma(k, -LN2_HI, c);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float y = Math.fma(p, r * r, r) + 1f;
+        return y * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUNDER_BITS - 127)) << 23);
     }
 
     /** Values per chunk of {@link #swiGlu}. */

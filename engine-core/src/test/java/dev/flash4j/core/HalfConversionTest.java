@@ -20,16 +20,22 @@ class HalfConversionTest {
 
     @Test
     void theF16DotWidensEveryHalfExactly() {
-        // each pattern alone in a row of 8 halves (the others +0), times the one-hot activation (1, 0, ..., 0)
-        MemorySegment s = MemorySegment.ofArray(new byte[16 + 1]);
-        float[] x = {1, 0, 0, 0, 0, 0, 0, 0};
+        // each pattern alone in a row of 16 halves (the others +0), at lane 0 and at lane 8 (the dot's
+        // two conversions per step), times the one-hot activation at the same lane
+        MemorySegment s = MemorySegment.ofArray(new byte[32 + 1]);
         F16Format f16 = new F16Format();
-        for (int h = 0; h < 65536; h++) {
-            s.set(LE, 1, (short) h); // odd offset: unaligned reads
-            float got = f16.dot(s, 1, x, 0, 8), want = Float.float16ToFloat((short) h);
-            if (Float.isNaN(want)) assertEquals(true, Float.isNaN(got), "half 0x" + Integer.toHexString(h));
-            else if (want == 0) assertEquals(0f, got, "half 0x" + Integer.toHexString(h)); // -0 + 0 is +0
-            else assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), "half 0x" + Integer.toHexString(h));
+        for (int lane : new int[] {0, 8}) {
+            float[] x = new float[16];
+            x[lane] = 1;
+            for (int h = 0; h < 65536; h++) {
+                s.set(LE, 1 + 2L * lane, (short) h); // odd offset: unaligned reads
+                float got = f16.dot(s, 1, x, 0, 16), want = Float.float16ToFloat((short) h);
+                String what = "half 0x" + Integer.toHexString(h) + " at lane " + lane;
+                if (Float.isNaN(want)) assertEquals(true, Float.isNaN(got), what);
+                else if (want == 0) assertEquals(0f, got, what); // -0 + 0 is +0
+                else assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), what);
+            }
+            s.set(LE, 1 + 2L * lane, (short) 0);
         }
     }
 

@@ -48,4 +48,14 @@ class VectorExpTest {
         }
         assertEquals(want, sum, 1e-6 * want);
     }
+
+    @Test
+    void aValueGetsTheSameResultInAVectorAndInTheTail() {
+        float[] x = new float[4096];
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * 30);
+        float[] vec = new float[x.length];
+        VectorOps.exp(x, 0, x.length, 1f, 0f, vec, 0);
+        for (int i = 0; i < x.length; i++) assertEquals(Float.floatToRawIntBits(vec[i]), Float.floatToRawIntBits(VectorOps.exp(x[i])), "x = " + x[i]);
+    }
 }
