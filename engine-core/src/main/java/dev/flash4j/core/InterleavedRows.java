@@ -50,9 +50,6 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
      */
     void dequantizeGroup(int g, float[] tile);
 
-    /** Whether {@link #dotQ8} is implemented. */
-    default boolean supportsQ8() { return true; }
-
     /** As {@link #dot} with 8-bit activations {@code a[aOff ..]} ({@code aOff} a multiple of 32). */
     void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff);
 

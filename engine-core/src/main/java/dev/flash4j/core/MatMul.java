@@ -112,7 +112,7 @@ public final class MatMul {
      */
     static boolean tiled(WeightMatrix w, int tokens, ActivationPrecision p) {
         InterleavedRows iw = w.interleaved();
-        boolean multiToken = iw != null && !(p == ActivationPrecision.Q8 && iw.supportsQ8());
+        boolean multiToken = iw != null && p != ActivationPrecision.Q8;
         return tokens >= (multiToken ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
@@ -146,7 +146,7 @@ public final class MatMul {
         InterleavedRows iw = w.interleaved();
         int cols = w.cols(), groups = iw.groups();
         Q8Activations q8 = null;
-        if (p == ActivationPrecision.Q8 && iw.supportsQ8()) {
+        if (p == ActivationPrecision.Q8) {
             q8 = loops.q8(tokens * cols);
             q8.quantizeRows(x, 1, xOffs, tokens, cols);
             q8.repeat16();

@@ -109,7 +109,7 @@ class MatMulTest {
                                 double want = f.dot(r, x, sel[i] * stride), scale = f.absDot(r, x, sel[i] * stride);
                                 // 8-bit activations where a kernel takes them: the interleaved one for the whole groups, the row one after
                                 InterleavedRows iw = f.w().interleaved();
-                                boolean q8Kernel = iw != null && r < iw.groups() * InterleavedRows.GROUP ? iw.supportsQ8() : BlockFormats.supportsQ8(t);
+                                boolean q8Kernel = iw != null && r < iw.groups() * InterleavedRows.GROUP || BlockFormats.supportsQ8(t);
                                 double tol = p == ActivationPrecision.Q8 && !MatMul.tiled(f.w(), count, p) && q8Kernel ? 2e-2 : 1e-5;
                                 assertEquals(want, out[i * outStride + r], tol * scale, t + " " + p + " count " + count + " token " + i + " row " + r);
                             }
@@ -163,10 +163,10 @@ class MatMulTest {
             for (GgmlType t : TYPES) {
                 int rows = 93, cols = 768; // five groups and 13 rows after them
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
-                // which rows take 8-bit activations: the interleaved copy's whole groups if its kernel does
-                // (Q5_K's does, its row format does not), the other rows if the row format does
+                // which rows take 8-bit activations: the interleaved copy's whole groups (every interleaved
+                // type has an 8-bit kernel; Q5_K's row format has none), the other rows if the row format does
                 InterleavedRows iw = f.w().interleaved();
-                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null && iw.supportsQ8();
+                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null;
                 int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
                 if (!rowQ8 && !groupQ8) continue;
                 for (int batch = 1; batch < MatMul.TILED_MIN_BATCH; batch++) {
