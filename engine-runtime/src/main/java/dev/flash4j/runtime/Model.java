@@ -1,5 +1,6 @@
 package dev.flash4j.runtime;
 
+import dev.flash4j.core.JitOptions;
 import dev.flash4j.core.WorkerPool;
 import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.model.Step35Config;
@@ -48,6 +49,7 @@ public final class Model implements AutoCloseable {
      * file); everything else is read in place from the mapping.
      */
     public static Model load(Path path, ModelOptions options) throws IOException {
+        warnOfMissingJitOptions();
         GgufFile file = GgufFile.open(path);
         WorkerPool pool = new WorkerPool(options.threads());
         RepackedWeights repacked = null;
@@ -67,6 +69,20 @@ public final class Model implements AutoCloseable {
             pool.close();
             file.close();
             throw e;
+        }
+    }
+
+    /**
+     * Without {@link JitOptions}' two limits raised, C2 may compile the kernels with boxing
+     * fallbacks once the JVM has deoptimized enough code (slower decode, an allocation per vector
+     * operation): said once per load, as the JVM's options cannot change after start-up.
+     */
+    private static void warnOfMissingJitOptions() {
+        var missing = JitOptions.missing();
+        if (!missing.isEmpty()) {
+            System.getLogger(Model.class.getName()).log(System.Logger.Level.WARNING,
+                    "JVM option(s) {0} missing: without them the JIT may compile the vector kernels with boxing fallbacks"
+                            + " after enough deoptimizations (slower decoding); see docs/usage.md", String.join(" ", missing));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.flash4j.runtime;
 
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
+import dev.flash4j.core.JitOptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -37,6 +38,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * <p>Speculative decoding is measured after every other committed format ran in the same JVM: that
  * once cost 10 MB per token (C2 left a helper of the f16 dot out of line; see
  * {@code docs/performance-memory.md}).
+ *
+ * <p>The JVM runs with {@link JitOptions}' raised limits, as the launcher's does. With HotSpot's
+ * defaults this test failed intermittently (1 CI run in 3 on 2026-12-06; 7 runs in 14 with the
+ * JIT slowed by compilation logging): the Vector API's shared methods collect the deoptimizations
+ * of every kernel, and past {@code PerMethodRecompilationCutoff / 2} of them (or
+ * {@code PerMethodTrapLimit} class-check traps summed over a compilation) C2 compiled the next
+ * kernel with virtual-call fallbacks that box every vector, 15-190 KB per token. Several earlier
+ * fixes here (splitting kernels, moving vectors out of helpers) made that less likely without
+ * removing it.
  */
 class DecodeAllocationTest {
     static final Path TESTDATA = Path.of(System.getProperty("flash4j.testdata", "../testdata"), "models");
@@ -173,6 +183,7 @@ class DecodeAllocationTest {
     }
 
     private static double perToken(String what, String modelFile, ModelOptions options, Generation generation) throws Exception {
+        assertEquals(java.util.List.of(), JitOptions.missing(), "the test JVM lacks the JIT options the engine needs");
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot measure per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
