@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * A flat heap and a small per-token figure mean the decode loop allocates nothing that lives, and
  * little that dies (issue 6: "heap flat over 10,000 tokens"). See {@code docs/performance-memory.md}.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp ... dev.flash4j.bench.HeapSoak MODEL.gguf
+ * <pre>java --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=100000 -XX:PerMethodRecompilationCutoff=100000 \
+ *     -cp ... dev.flash4j.bench.HeapSoak MODEL.gguf
  *     [--tokens 10000] [--every 1000] [--threads N] [--draft LEVELS] [--repack] [--q8]</pre>
  *
  * With {@code --draft} the generation runs through {@link SpeculativeDecoder} (the model needs MTP
