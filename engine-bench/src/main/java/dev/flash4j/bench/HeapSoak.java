@@ -2,6 +2,7 @@ package dev.flash4j.bench;
 
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
+import dev.flash4j.gguf.GgufFile;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.SamplingOptions;
@@ -24,7 +25,9 @@ import java.nio.file.Path;
  *
  * With {@code --draft} the generation runs through {@link SpeculativeDecoder} (the model needs MTP
  * layers). {@code --repack} interleaves the weights as the CLI's {@code --repack} does, {@code --q8}
- * quantizes activations to 8 bits. The context is sized to the prompt plus the tokens.
+ * quantizes activations to 8 bits. The context is sized to the prompt plus the tokens, at most the
+ * model's context length; past it the generation goes on in segments, the session reset between
+ * them (the tiny test models hold 4096 positions, the soak 10,000 tokens).
  */
 public final class HeapSoak {
     private HeapSoak() {}
@@ -64,24 +67,40 @@ public final class HeapSoak {
         var threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         threadBean.setThreadAllocatedMemoryEnabled(true);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        int contextLength;
+        try (GgufFile file = GgufFile.open(path)) {
+            contextLength = file.metadata().getInt("step35.context_length", 4096);
+        }
+        int margin = 16 + draft; // speculative decoding verifies up to draft + 1 positions past the last token
+        int context = (int) Math.min((long) prompt.length + tokens + margin, contextLength);
+        int perSegment = context - prompt.length - margin;
+        if (perSegment < every) fail("the model's context (" + contextLength + " positions) holds fewer than --every tokens");
         ModelOptions options = ModelOptions.defaults().withThreads(threads).withKvCacheType(KvCacheType.F16)
-                .withContextSize(prompt.length + tokens + 16).withRepackWeights(repack)
+                .withContextSize(context).withRepackWeights(repack)
                 .withActivations(q8 ? ActivationPrecision.Q8 : ActivationPrecision.F32);
         try (Model model = Model.load(path, options); Session session = model.newSession()) {
             Report report = new Report(threadBean, memory, every);
-            System.out.printf("%s: %d tokens, %d threads%s%s%s%n", path.getFileName(), tokens, threads, draft > 0 ? ", draft " + draft : "",
-                    repack ? ", repacked" : "", q8 ? ", q8 activations" : "");
+            System.out.printf("%s: %d tokens in segments of up to %d, %d threads%s%s%s%n", path.getFileName(), tokens, perSegment, threads,
+                    draft > 0 ? ", draft " + draft : "", repack ? ", repacked" : "", q8 ? ", q8 activations" : "");
             System.out.printf("%8s %14s %16s %10s%n", "tokens", "heap used MB", "alloc B/token", "tok/s");
             report.start();
-            Session.Result r;
-            if (draft > 0) {
-                r = new SpeculativeDecoder(session, draft).generate(prompt, tokens, SamplingOptions.greedy(), null, report::onToken,
-                        SpeculativeDecoder.Options.defaults()).generation();
-            } else {
-                r = session.generate(prompt, tokens, SamplingOptions.greedy(), null, report::onToken);
+            int generated = 0, segments = 0;
+            Session.Result r = null;
+            while (generated < tokens) {
+                int n = Math.min(perSegment, tokens - generated);
+                if (draft > 0) {
+                    r = new SpeculativeDecoder(session, draft).generate(prompt, n, SamplingOptions.greedy(), null, report::onToken,
+                            SpeculativeDecoder.Options.defaults()).generation();
+                } else {
+                    r = session.generate(prompt, n, SamplingOptions.greedy(), null, report::onToken);
+                }
+                generated += r.tokens().length;
+                segments++;
+                session.reset();
+                if (r.tokens().length < n) break; // the model stopped (end of text)
             }
-            System.out.printf("done: %d tokens (%s), heap used at the first and last report: %.2f MB, %.2f MB%n",
-                    r.tokens().length, r.stopReason(), report.firstHeap / 1e6, report.lastHeap / 1e6);
+            System.out.printf("done: %d tokens in %d segment(s) (last: %s), heap used at the first and last report: %.2f MB, %.2f MB%n",
+                    generated, segments, r.stopReason(), report.firstHeap / 1e6, report.lastHeap / 1e6);
         }
     }
 
