@@ -1,5 +1,6 @@
 package dev.flash4j.bench;
 
+import dev.flash4j.core.JitOptions;
 import dev.flash4j.attention.AttentionKernel;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.attention.LayerKvCache;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-        "-XX:PerMethodTrapLimit=100000", "-XX:PerMethodRecompilationCutoff=100000"})
+        JitOptions.TRAP_LIMIT, JitOptions.RECOMPILATION_CUTOFF})
 public class AttentionBenchmark {
     @Param({"F16", "Q8"})
     public String kv;

@@ -3,6 +3,7 @@ package dev.flash4j.bench;
 import dev.flash4j.attention.KvCacheType;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.gguf.GgufFile;
+import dev.flash4j.model.Step35Config;
 import dev.flash4j.runtime.Model;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.SamplingOptions;
@@ -69,7 +70,7 @@ public final class HeapSoak {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         int contextLength;
         try (GgufFile file = GgufFile.open(path)) {
-            contextLength = file.metadata().getInt("step35.context_length", 4096);
+            contextLength = Step35Config.from(file).contextLength();
         }
         int margin = 16 + draft; // speculative decoding verifies up to draft + 1 positions past the last token
         int context = (int) Math.min((long) prompt.length + tokens + margin, contextLength);

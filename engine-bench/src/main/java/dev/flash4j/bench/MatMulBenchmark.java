@@ -1,5 +1,6 @@
 package dev.flash4j.bench;
 
+import dev.flash4j.core.JitOptions;
 import dev.flash4j.core.ActivationPrecision;
 import dev.flash4j.core.MatMul;
 import dev.flash4j.core.WeightMatrix;
@@ -45,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-        "-XX:PerMethodTrapLimit=100000", "-XX:PerMethodRecompilationCutoff=100000"})
+        JitOptions.TRAP_LIMIT, JitOptions.RECOMPILATION_CUTOFF})
 public class MatMulBenchmark {
     @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
     public String type;

@@ -38,15 +38,16 @@ import java.util.List;
 public final class JitOptions {
     /** The value both options get. */
     public static final long LIMIT = 100_000;
+    /** The two options as they go on a command line (constants, so that JMH's {@code @Fork} can name them). */
+    public static final String TRAP_LIMIT = "-XX:PerMethodTrapLimit=" + LIMIT,
+            RECOMPILATION_CUTOFF = "-XX:PerMethodRecompilationCutoff=" + LIMIT;
     private static final String[] NAMES = {"PerMethodTrapLimit", "PerMethodRecompilationCutoff"};
 
     private JitOptions() {}
 
-    /** The options to add to the command line, e.g. {@code -XX:PerMethodTrapLimit=100000}. */
+    /** The options to add to the command line: {@link #TRAP_LIMIT} and {@link #RECOMPILATION_CUTOFF}. */
     public static List<String> recommended() {
-        List<String> options = new ArrayList<>();
-        for (String name : NAMES) options.add("-XX:" + name + "=" + LIMIT);
-        return options;
+        return List.of(TRAP_LIMIT, RECOMPILATION_CUTOFF);
     }
 
     /**
@@ -62,10 +63,10 @@ public final class JitOptions {
             return missing;
         }
         if (hotspot == null) return missing;
-        for (String name : NAMES) {
+        for (int i = 0; i < NAMES.length; i++) {
             try {
-                long value = Long.parseLong(hotspot.getVMOption(name).getValue());
-                if (value >= 0 && value < LIMIT) missing.add("-XX:" + name + "=" + LIMIT);
+                long value = Long.parseLong(hotspot.getVMOption(NAMES[i]).getValue());
+                if (value >= 0 && value < LIMIT) missing.add(recommended().get(i));
             } catch (IllegalArgumentException e) {
                 // not a HotSpot option on this JVM (or not a number): nothing to recommend
             }
