@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 
 /**
- * What the interleaved copies of the K-quant types share: the packed memory, its groups of
- * {@link #GROUP} rows one after the other, and within a group the 256-column blocks in column
- * order, each {@code blockBytes} long. The subclasses add their block layout, their packing of one
- * block and their kernels.
+ * What the interleaved copies of the K-quant types (and of Q8_0, eight of its blocks to one of
+ * 256 columns) share: the packed memory, its groups of {@link #GROUP} rows one after the other,
+ * and within a group the 256-column blocks in column order, each {@code blockBytes} long. The
+ * subclasses add their block layout, their packing of one block and their kernels.
  *
  * <p>The tile dequantizers ({@code dequantizeGroup}) and the four-unit kernels ({@code quadBlock})
  * call the Vector API directly rather than through {@link Wide}'s helpers: C2 may inline the
@@ -22,8 +22,8 @@ import java.lang.foreign.MemorySegment;
  * ours, and a helper left as a call boxes its vectors and runs the conversion in plain Java (6% of a
  * 512-token prompt's samples in some runs; a third of the Q4_K decode kernel's).
  */
-abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K {
-    /** Columns per K-quant block (the same 256 for every K-quant type). */
+abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K, InterleavedQ8_0 {
+    /** Columns per block of a copy (a K-quant block; eight Q8_0 blocks). */
     static final int BLOCK = Q4KFormat.BLOCK;
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;

@@ -71,6 +71,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q4_K -> InterleavedQ4K.bytes(groups, w.cols());
             case Q5_K -> InterleavedQ5K.bytes(groups, w.cols());
             case Q6_K -> InterleavedQ6K.bytes(groups, w.cols());
+            case Q8_0 -> InterleavedQ8_0.fits(w.cols()) ? InterleavedQ8_0.bytes(groups, w.cols()) : -1;
             default -> -1;
         };
     }
@@ -83,6 +84,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q4_K -> InterleavedQ4K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case Q5_K -> InterleavedQ5K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
+            case Q8_0 -> InterleavedQ8_0.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }
@@ -95,6 +97,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q4_K -> InterleavedQ4K.view(data, groups, w.cols());
             case Q5_K -> InterleavedQ5K.view(data, groups, w.cols());
             case Q6_K -> InterleavedQ6K.view(data, groups, w.cols());
+            case Q8_0 -> InterleavedQ8_0.view(data, groups, w.cols());
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }

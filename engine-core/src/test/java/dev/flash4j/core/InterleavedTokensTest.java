@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * row count that leaves rows after the last whole group (those go to the row kernels).
  */
 class InterleavedTokensTest {
-    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0};
     private static final int ROWS = 3 * InterleavedRows.GROUP + 5, COLS = 512, STRIDE = COLS + 96;
 
     private static WeightMatrix matrix(Arena arena, GgmlType t, Random rnd) {

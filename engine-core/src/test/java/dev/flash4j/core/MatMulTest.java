@@ -143,7 +143,7 @@ class MatMulTest {
     void interleavingOnAPoolGivesTheSameProducts() {
         Random rnd = new Random(7);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
                 Fixture f = Fixture.random(arena, t, 16 * 9 + 3, 512, rnd);
                 WeightMatrix parallel = f.plain().interleave(pool);
                 float[] x = gaussian(rnd, 512);

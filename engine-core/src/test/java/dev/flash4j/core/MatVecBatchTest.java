@@ -39,10 +39,11 @@ class MatVecBatchTest {
                     random(arena, GgmlType.Q8_0, 41, cols, rnd, false),
                     random(arena, GgmlType.Q4_K, 48, cols, rnd, false),
                     random(arena, GgmlType.F32, 3, cols, rnd, false),
+                    random(arena, GgmlType.Q8_0, 35, cols, rnd, true),
             };
             float[] x = new float[3 * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-            int[] xOff = {0, cols, 2 * cols, cols, 0, 2 * cols};
+            int[] xOff = {0, cols, 2 * cols, cols, 0, 2 * cols, cols};
             int[] outOff = new int[ws.length];
             int total = 7; // outputs start at an offset
             for (int i = 0; i < ws.length; i++) {

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The interleaved copies of a model's K-quant matrices ({@link Repack}), made or mapped at load
+ * The interleaved copies of a model's K-quant and Q8_0 matrices ({@link Repack}), made or mapped at load
  * time, and handed to the weight loader as a function from a matrix to the same matrix reading its
  * copy. Holds the memory or the cache-file mapping: close it after the model's last use.
  *
@@ -78,7 +78,7 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         Repack mode = options.repack();
         if (mode == Repack.OFF) return none("off");
         List<Entry> plan = plan(file);
-        if (plan.isEmpty()) return none("no K-quant matrices");
+        if (plan.isEmpty()) return none("no K-quant or Q8_0 matrices");
         long total = end(plan.getLast());
         Path dir = options.repackCache();
         boolean fileWanted = mode == Repack.FILE || (mode == Repack.AUTO && dir != null && total >= FILE_MIN_BYTES);
@@ -300,11 +300,11 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
     public String describe() {
         return switch (kind) {
             case NONE -> "weights: read in place from the mapped file (repack " + note + ")";
-            case MEMORY -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant matrices in memory, %s (made in %.1f s)%s",
+            case MEMORY -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant and Q8_0 matrices in memory, %s (made in %.1f s)%s",
                     gb(bytes), seconds, note == null ? "" : "; " + note);
-            case FILE_MADE -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant matrices written to %s, %s (made once, in %.1f s)",
+            case FILE_MADE -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant and Q8_0 matrices written to %s, %s (made once, in %.1f s)",
                     cacheFile, gb(bytes), seconds);
-            case FILE_REUSED -> "weights: interleaved copy of the K-quant matrices mapped from " + cacheFile + ", " + gb(bytes);
+            case FILE_REUSED -> "weights: interleaved copy of the K-quant and Q8_0 matrices mapped from " + cacheFile + ", " + gb(bytes);
         };
     }
 
