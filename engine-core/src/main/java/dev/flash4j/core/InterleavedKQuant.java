@@ -127,24 +127,47 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
                             float[] out, int o0, int o1, int o2, int o3);
 
     /**
-     * Several tokens, groups {@code [g0, g1)}, in passes of up to 4 tokens ({@link InterleavedTokens}):
-     * on 512-bit vectors two groups at once for the passes of 4 tokens ({@link #groups4}: each
-     * broadcast activation feeds one FMA per group), the rest group by group ({@link #tokensFrom}).
+     * Several tokens, groups {@code [g0, g1)}, in passes of up to 4 tokens ({@link InterleavedTokens}).
+     * A quad's groups (as {@link #dot} takes them: four on 512-bit vectors, two on 256-bit ones)
+     * take every pass before the next quad: a pass of one token through {@link #dot}, of two
+     * through {@link #quadBlock2} (four units, as many streams through memory as one token has),
+     * of three and four as two passes over the quad, the second reading its weights from L2. On
+     * the slice model (Q4_K_S, 2 threads, 512 bits) this took a pass of 2 tokens from 108-136 ms
+     * to 83-89 (one token: 69-88), of 3 from 124-135 to 104-110; per group, one stream per thread
+     * had left those passes at half the memory rate of one token's. A pass of 4 measured the same
+     * as through {@link #groups4} (two groups, each broadcast activation feeding one FMA per
+     * group), and 20% faster at 256 bits. Groups after the last whole quad: {@link #tokensByGroup}.
      */
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
         float[] acc = InterleavedTokens.accumulators();
+        int step = QUAD / (GROUP / Wide.L);
+        int g = g0;
+        for (; g + step <= g1; g += step) {
+            for (int t = 0; t < tokens; ) {
+                int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
+                if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
+                else {
+                    // passes of 3 and 4 tokens: a second pass over the same weights, now in L2
+                    quadTokens2(g, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
+                    if (n == 3) dot(g, g + step, x, xOffs[t + 2], sums, (t + 2) * sStride, out, o + 2 * outStride);
+                    else if (n == 4) quadTokens2(g, x, xOffs[t + 2], xOffs[t + 3], sums, (t + 2) * sStride, (t + 3) * sStride, out, o + 2 * outStride, outStride, acc);
+                }
+                t += n;
+            }
+        }
+        tokensByGroup(g, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+    }
+
+    /**
+     * {@link #dotTokens} for groups {@code [g0, g1)} fewer than a quad: on 512-bit vectors pairs of
+     * groups for the passes of 4 tokens ({@link #groups4}), the rest group by group ({@link #tokensFrom}).
+     */
+    private void tokensByGroup(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
         for (int g = g0; g < g1; g++) {
             int t = 0;
             if (Wide.L == GROUP && g + 1 < g1) {
-                long go = g * groupBytes();
-                for (; t + 4 <= tokens; t += 4) {
-                    groups4(go, go + groupBytes(), x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
-                            sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + GROUP * g, outStride);
-                    System.arraycopy(acc, 4 * Wide.L, acc, 0, 4 * Wide.L);
-                    InterleavedTokens.store(acc, 4, out, outOff + t * outStride + GROUP * (g + 1), outStride);
-                }
+                for (; t + 4 <= tokens; t += 4) twoGroups4(g, x, xOffs, t, sums, sStride, out, outOff + t * outStride, outStride, acc);
                 if (t > 0) {
                     tokensFrom(g + 1, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
                     tokensFrom(g, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
@@ -156,19 +179,70 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         }
     }
 
+    /** Tokens {@code t .. t+3} over groups {@code g} and {@code g+1} ({@link #groups4}; {@code L == 16}), outputs of token t at {@code out[o ..]}. */
+    private void twoGroups4(int g, float[] x, int[] xOffs, int t, float[] sums, int sStride, float[] out, int o, int outStride, float[] acc) {
+        long go = g * groupBytes();
+        groups4(go, go + groupBytes(), x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
+                sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+        InterleavedTokens.store(acc, 0, 4, out, o + GROUP * g, outStride);
+        InterleavedTokens.store(acc, 4 * Wide.L, 4, out, o + GROUP * (g + 1), outStride);
+    }
+
+    /**
+     * Tokens {@code ta} and {@code ta+1} (activations from {@code xa}, {@code xb}; 32-column sums
+     * from {@code sa}, {@code sb}) over the quad of units starting at group {@code g}, laid out as
+     * in {@link #dot}; token ta's outputs at {@code out[o ..]}, the next token's a stride later.
+     */
+    private void quadTokens2(int g, float[] x, int xa, int xb, float[] sums, int sa, int sb, float[] out, int o, int outStride, float[] acc) {
+        int perGroup = GROUP / Wide.L, h = GROUP - Wide.L, l = Wide.L;
+        int gB = g + 1 / perGroup, gC = g + 2 / perGroup, gD = g + 3 / perGroup;
+        long gb = groupBytes(), u0 = g * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
+        java.util.Arrays.fill(acc, 0, 8 * l, 0f);
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * blockBytes;
+            quadBlock2(u0 + bo, u1 + bo, u2 + bo, u3 + bo, h, x, xa + BLOCK * b, xb + BLOCK * b, acc);
+            if (hasMins) {
+                int s = 8 * b;
+                InterleavedTokens.mins2(data, u0 + bo, 0, sums, sa + s, sb + s, acc, 0);
+                InterleavedTokens.mins2(data, u1 + bo, h, sums, sa + s, sb + s, acc, 2 * l);
+                InterleavedTokens.mins2(data, u2 + bo, 0, sums, sa + s, sb + s, acc, 4 * l);
+                InterleavedTokens.mins2(data, u3 + bo, h, sums, sa + s, sb + s, acc, 6 * l);
+            }
+        }
+        InterleavedTokens.store(acc, 0, 2, out, o + GROUP * g, outStride);
+        InterleavedTokens.store(acc, 2 * l, 2, out, o + GROUP * gB + h, outStride);
+        InterleavedTokens.store(acc, 4 * l, 2, out, o + GROUP * gC, outStride);
+        InterleavedTokens.store(acc, 6 * l, 2, out, o + GROUP * gD + h, outStride);
+    }
+
+    /**
+     * One block of the four units of {@link #quadBlock} for two tokens (activations from {@code xa}
+     * and {@code xb}, the block's first column): unit k's scale terms for the first token added to
+     * {@code acc[2k*L ..]}, for the second to {@code acc[(2k+1)*L ..]}. The min terms: the caller.
+     */
+    abstract void quadBlock2(long b0, long b1, long b2, long b3, int h, float[] x, int xa, int xb, float[] acc);
+
     /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens. */
     private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
-        long go = g * groupBytes();
         for (int t = t0; t < tokens; ) {
             int n = Math.min(InterleavedTokens.PASS, tokens - t);
-            if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-            else for (int h = 0; h < GROUP; h += Wide.L) {
-                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                InterleavedTokens.store(acc, n, out, outOff + t * outStride + GROUP * g + h, outStride);
-            }
+            pass(g, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
             t += n;
+        }
+    }
+
+    /** Tokens {@code [t, t+n)} ({@code n <= 4}) of group {@code g}, half a group at a time on 256-bit vectors. */
+    private void pass(int g, int t, int n, float[] x, int[] xOffs, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        if (n == 1) {
+            dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+            return;
+        }
+        long go = g * groupBytes();
+        for (int h = 0; h < GROUP; h += Wide.L) {
+            if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+            else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+            else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+            InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
         }
     }
 

@@ -166,6 +166,64 @@ final class InterleavedQ4K extends InterleavedKQuant {
     }
 
     /**
+     * Two tokens: per 64 columns, one load per unit gives two columns (low and high nibbles), each
+     * converted once and multiplied with both tokens' broadcast activations (16 accumulators); then
+     * per unit the sums times the sub-blocks' scales and d added to {@code acc} (Vector API calls
+     * written out: see {@link InterleavedKQuant}).
+     */
+    @Override
+    void quadBlock2(long b0, long b1, long b2, long b3, int h, float[] x, int xa, int xb, float[] acc) {
+        long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
+        int l = Wide.L;
+        for (int c = 0; c < 4; c++) {
+            FloatVector la0 = FloatVector.zero(Wide.F), la1 = la0, la2 = la0, la3 = la0, ha0 = la0, ha1 = la0, ha2 = la0, ha3 = la0;
+            FloatVector lb0 = la0, lb1 = la0, lb2 = la0, lb3 = la0, hb0 = la0, hb1 = la0, hb2 = la0, hb3 = la0;
+            for (int j = 0; j < 32; j++) {
+                int xj = 64 * c + j;
+                FloatVector ya = FloatVector.broadcast(Wide.F, x[xa + xj]), za = FloatVector.broadcast(Wide.F, x[xa + xj + 32]);
+                FloatVector yb = FloatVector.broadcast(Wide.F, x[xb + xj]), zb = FloatVector.broadcast(Wide.F, x[xb + xj + 32]);
+                long k = 16L * (32 * c + j);
+                IntVector v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                FloatVector lo = (FloatVector) v.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0), hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                la0 = lo.fma(ya, la0); lb0 = lo.fma(yb, lb0); ha0 = hi.fma(za, ha0); hb0 = hi.fma(zb, hb0);
+                v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + k, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                lo = (FloatVector) v.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0);
+                hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                la1 = lo.fma(ya, la1); lb1 = lo.fma(yb, lb1); ha1 = hi.fma(za, ha1); hb1 = hi.fma(zb, hb1);
+                v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + k, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                lo = (FloatVector) v.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0);
+                hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                la2 = lo.fma(ya, la2); lb2 = lo.fma(yb, lb2); ha2 = hi.fma(za, ha2); hb2 = hi.fma(zb, hb2);
+                v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + k, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                lo = (FloatVector) v.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0);
+                hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                la3 = lo.fma(ya, la3); lb3 = lo.fma(yb, lb3); ha3 = hi.fma(za, ha3); hb3 = hi.fma(zb, hb3);
+            }
+            int sc = SC + 32 * c;
+            FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE);
+            FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            la0.fma(sl, ha0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
+            lb0.fma(sl, hb0.fma(sh, FloatVector.fromArray(Wide.F, acc, l))).intoArray(acc, l);
+            d = FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE);
+            sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            la1.fma(sl, ha1.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * l))).intoArray(acc, 2 * l);
+            lb1.fma(sl, hb1.fma(sh, FloatVector.fromArray(Wide.F, acc, 3 * l))).intoArray(acc, 3 * l);
+            d = FloatVector.fromMemorySegment(Wide.F, data, b2 + D, Vec.LE);
+            sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            la2.fma(sl, ha2.fma(sh, FloatVector.fromArray(Wide.F, acc, 4 * l))).intoArray(acc, 4 * l);
+            lb2.fma(sl, hb2.fma(sh, FloatVector.fromArray(Wide.F, acc, 5 * l))).intoArray(acc, 5 * l);
+            d = FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 4L * h, Vec.LE);
+            sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(d);
+            la3.fma(sl, ha3.fma(sh, FloatVector.fromArray(Wide.F, acc, 6 * l))).intoArray(acc, 6 * l);
+            lb3.fma(sl, hb3.fma(sh, FloatVector.fromArray(Wide.F, acc, 7 * l))).intoArray(acc, 7 * l);
+        }
+    }
+
+    /**
      * One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory rather
      * than passed and returned as a vector: when C2 does not inline this method, a vector
      * argument or result is boxed, an allocation per block).

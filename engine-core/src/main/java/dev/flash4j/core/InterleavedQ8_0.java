@@ -130,6 +130,49 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         s3.add(FloatVector.fromArray(Wide.F, out, o3)).intoArray(out, o3);
     }
 
+    /**
+     * Two tokens: per sub-block and column, each unit's quants converted once and multiplied with
+     * both tokens' broadcast activations; per sub-block, the sums times the rows' d added to
+     * {@code acc} (Vector API calls written out: see {@link InterleavedKQuant}).
+     */
+    @Override
+    void quadBlock2(long b0, long b1, long b2, long b3, int h, float[] x, int xa, int xb, float[] acc) {
+        long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
+        int l = Wide.L;
+        for (int s = 0; s < SUBS; s++) {
+            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+            for (int j = 0; j < 32; j++) {
+                FloatVector ya = FloatVector.broadcast(Wide.F, x[xa + 32 * s + j]), yb = FloatVector.broadcast(Wide.F, x[xb + 32 * s + j]);
+                long c = 16L * (32 * s + j);
+                FloatVector v = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+                a0 = v.fma(ya, a0);
+                c0 = v.fma(yb, c0);
+                v = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+                a1 = v.fma(ya, a1);
+                c1 = v.fma(yb, c1);
+                v = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+                a2 = v.fma(ya, a2);
+                c2 = v.fma(yb, c2);
+                v = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+                a3 = v.fma(ya, a3);
+                c3 = v.fma(yb, c3);
+            }
+            int d = D + 64 * s;
+            FloatVector sd = FloatVector.fromMemorySegment(Wide.F, data, b0 + d, Vec.LE);
+            a0.fma(sd, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
+            c0.fma(sd, FloatVector.fromArray(Wide.F, acc, l)).intoArray(acc, l);
+            sd = FloatVector.fromMemorySegment(Wide.F, data, b1 + d + 4L * h, Vec.LE);
+            a1.fma(sd, FloatVector.fromArray(Wide.F, acc, 2 * l)).intoArray(acc, 2 * l);
+            c1.fma(sd, FloatVector.fromArray(Wide.F, acc, 3 * l)).intoArray(acc, 3 * l);
+            sd = FloatVector.fromMemorySegment(Wide.F, data, b2 + d, Vec.LE);
+            a2.fma(sd, FloatVector.fromArray(Wide.F, acc, 4 * l)).intoArray(acc, 4 * l);
+            c2.fma(sd, FloatVector.fromArray(Wide.F, acc, 5 * l)).intoArray(acc, 5 * l);
+            sd = FloatVector.fromMemorySegment(Wide.F, data, b3 + d + 4L * h, Vec.LE);
+            a3.fma(sd, FloatVector.fromArray(Wide.F, acc, 6 * l)).intoArray(acc, 6 * l);
+            c3.fma(sd, FloatVector.fromArray(Wide.F, acc, 7 * l)).intoArray(acc, 7 * l);
+        }
+    }
+
     /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
     private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
         FloatVector sum = Wide.zero();

@@ -32,9 +32,9 @@ final class InterleavedTokens {
         return ACCUMULATORS.get();
     }
 
-    /** Lanes {@code [h, h+L)} of the pass's first {@code n} tokens' accumulators to their outputs. */
-    static void store(float[] acc, int n, float[] out, int o, int outStride) {
-        for (int k = 0; k < n; k++) System.arraycopy(acc, k * Wide.L, out, o + k * outStride, Wide.L);
+    /** Lanes {@code [h, h+L)} of a pass's first {@code n} tokens' accumulators, from {@code acc[a ..]}, to their outputs. */
+    static void store(float[] acc, int a, int n, float[] out, int o, int outStride) {
+        for (int k = 0; k < n; k++) System.arraycopy(acc, a + k * Wide.L, out, o + k * outStride, Wide.L);
     }
 
     /**
@@ -86,6 +86,11 @@ final class InterleavedTokens {
 
     /** {@link #mins4} for tokens 0 and 1. */
     static void mins2(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, float[] acc) {
+        mins2(data, bo, h, sums, s0, s1, acc, 0);
+    }
+
+    /** {@link #mins2} into the accumulators at {@code acc[a ..]} (a unit's, in the four-unit passes of two tokens). */
+    static void mins2(MemorySegment data, long bo, int h, float[] sums, int s0, int s1, float[] acc, int a) {
         FloatVector m0 = FloatVector.zero(Wide.F), m1 = m0;
         for (int s = 0; s < 8; s++) {
             FloatVector mn = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + 256 + 16 * s + h, Vec.LE)
@@ -94,7 +99,7 @@ final class InterleavedTokens {
             m1 = mn.fma(FloatVector.broadcast(Wide.F, sums[s1 + s]), m1);
         }
         FloatVector dmin = FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE).neg();
-        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
-        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
+        m0.fma(dmin, FloatVector.fromArray(Wide.F, acc, a)).intoArray(acc, a);
+        m1.fma(dmin, FloatVector.fromArray(Wide.F, acc, a + Wide.L)).intoArray(acc, a + Wide.L);
     }
 }
