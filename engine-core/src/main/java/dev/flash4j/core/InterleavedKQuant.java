@@ -262,8 +262,25 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     /** {@link #group4} for 2 tokens. */
     abstract void group2(long go, int h, float[] x, int x0, int x1, float[] sums, int s0, int s1, float[] acc);
 
-    /** {@link #dot} one group at a time: {@link Wide#L} rows per pass. */
-    abstract void dotGroups(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff);
+    /** {@link #dot} one group at a time: {@link Wide#L} rows per pass, block by block ({@link #blockDot}). */
+    final void dotGroups(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
+        for (int g = g0; g < g1; g++) {
+            long go = g * groupBytes();
+            for (int h = 0; h < GROUP; h += Wide.L) {
+                int o = outOff + GROUP * g + h;
+                clearLanes(out, o);
+                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * blockBytes, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o);
+            }
+        }
+    }
+
+    /**
+     * Lanes {@code [h, h+L)} of the group block at {@code bo}, activation column {@code xo} its
+     * first ({@code so} its first 32-column sum, for the types with min terms), added to
+     * {@code out[o ..]}: in memory rather than passed and returned as a vector, since this call is
+     * not inlined (four types implement it) and a vector across it would be boxed.
+     */
+    abstract void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o);
 
     /**
      * The min terms of lanes {@code [h, h+L)} of a Q4_K or Q5_K block at {@code bo} with float

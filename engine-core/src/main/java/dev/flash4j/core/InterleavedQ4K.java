@@ -106,18 +106,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
         }
     }
 
-    @Override
-    void dotGroups(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int h = 0; h < G; h += Wide.L) {
-                int o = outOff + G * g + h;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, sums, sOff + 8 * b, out, o);
-            }
-        }
-    }
-
     /**
      * Per 64 columns, one load per unit gives two columns (low and high nibbles), each meeting its
      * broadcast activation; then each unit's min terms. Vector API calls written out: see {@link InterleavedKQuant}.
@@ -228,7 +216,8 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * than passed and returned as a vector: when C2 does not inline this method, a vector
      * argument or result is boxed, an allocation per block).
      */
-    private void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
+    @Override
+    void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero(), mins = Wide.zero();
         for (int c = 0; c < 4; c++) {
             // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads

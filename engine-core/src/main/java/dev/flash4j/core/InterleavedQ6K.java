@@ -90,18 +90,6 @@ final class InterleavedQ6K extends InterleavedKQuant {
         }
     }
 
-    @Override
-    void dotGroups(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int h = 0; h < G; h += Wide.L) {
-                int o = outOff + G * g + h;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, out, o);
-            }
-        }
-    }
-
     /** Per scale group and column, one broadcast activation meets the quants of all four units (Vector API calls written out: see {@link InterleavedKQuant}). */
     @Override
     void quadBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so,
@@ -181,8 +169,9 @@ final class InterleavedQ6K extends InterleavedKQuant {
         }
     }
 
-    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
-    private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
+    /** {@link InterleavedKQuant#blockDot} (no min terms: {@code sums} unused). */
+    @Override
+    void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int t = 0; t < 16; t++) {
             // scale group t: 16 columns, quants of column j at q + 16*j

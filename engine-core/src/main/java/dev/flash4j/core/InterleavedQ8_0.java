@@ -86,18 +86,6 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         }
     }
 
-    @Override
-    void dotGroups(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        for (int g = g0; g < g1; g++) {
-            long go = g * (long) blocks * BLOCK_BYTES;
-            for (int h = 0; h < G; h += Wide.L) {
-                int o = outOff + G * g + h;
-                clearLanes(out, o);
-                for (int b = 0; b < blocks; b++) blockDot(go + (long) b * BLOCK_BYTES, h, x, xOff + 256 * b, out, o);
-            }
-        }
-    }
-
     /** Per sub-block and column, one broadcast activation meets the quants of all four units (Vector API calls written out: see {@link InterleavedKQuant}). */
     @Override
     void quadBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so,
@@ -173,8 +161,9 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         }
     }
 
-    /** One block of lanes {@code [h, h+L)} of a group, added to {@code out[o ..]} (in memory: see {@link InterleavedQ4K}'s blockDot). */
-    private void blockDot(long bo, int h, float[] x, int xo, float[] out, int o) {
+    /** {@link InterleavedKQuant#blockDot} (no min terms: {@code sums} unused). */
+    @Override
+    void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int s = 0; s < SUBS; s++) {
             long q = bo + QS + 16L * 32 * s + h;
