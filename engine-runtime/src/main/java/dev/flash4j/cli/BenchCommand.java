@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--depth", paramLabel = "D", defaultValue = "0", description = "tokens of context fed (untimed) before every test (default ${DEFAULT-VALUE})")
     int depth;
 
-    @Option(names = "--batch-sizes", paramLabel = "N", split = ",", description = "also time one pass of each many tokens, e.g. 1,2,4,8 (what verifying N speculated tokens costs)")
+    @Option(names = "--batch-sizes", paramLabel = "N", split = ",", description = "also time one pass of each many tokens, e.g. 1,2,4,8, with the last token's logits only (as llama-bench's pp tests; a verification pass of N tokens also computes the other rows' logits: see --draft)")
     List<Integer> batchSizes = new ArrayList<>();
 
     @Option(names = "--reps", paramLabel = "R", defaultValue = "3", description = "timed repetitions of every test (default ${DEFAULT-VALUE})")
