@@ -36,7 +36,8 @@ import java.util.function.UnaryOperator;
  * offset. A cache is used only if its header equals the one this load would write, so a changed
  * model file, layout or tensor set never reads a stale copy. It is written to a temporary file
  * with ordinary writes (a full disk is then an exception, not a crash in a mapped store) and
- * renamed when complete.
+ * renamed when complete. A new cache file replaces those made earlier from the same model path
+ * ({@link #removeSuperseded}).
  */
 public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoCloseable {
     /** Bumped whenever an interleaved byte layout changes: old cache files then stop matching. */
@@ -94,6 +95,7 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
                 write(target, header, plan, pool);
                 RepackedWeights made = mapIfValid(target, header, plan);
                 if (made == null) throw new IOException("the cache file " + target + " did not read back");
+                removeSuperseded(dir, file, target);
                 return new RepackedWeights(made.packed, made.arena, Kind.FILE_MADE, total, target, (System.nanoTime() - t0) / 1e9, null);
             } catch (IOException | UncheckedIOException e) {
                 if (mode == Repack.FILE) throw new IOException("cannot write the repacked-weight cache file in " + dir + ": " + e.getMessage(), e);
@@ -195,6 +197,55 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Deletes the other cache files in {@code dir} made from the same model path: made from an
+     * earlier version of the file, or by a build with another layout or tensor set. Each is as
+     * large as the model's K-quant and Q8_0 matrices (about 100 GB for the real model), and no load
+     * would read it again. Files of other model paths are kept. A process that still maps a deleted
+     * file keeps reading it (POSIX); a file that cannot be deleted is left.
+     */
+    static void removeSuperseded(Path dir, GgufFile file, Path keep) {
+        String prefix = file.path().getFileName() + ".", source = sourceLine(file);
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (p.equals(keep) || !name.startsWith(prefix) || !name.endsWith(".f4jrepack")) continue;
+                if (!source.equals(firstSource(p))) continue;
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // in use where open files cannot be deleted: a later load removes it
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a cache directory that cannot be listed keeps its files
+        }
+    }
+
+    /** The model's first {@code source} line of {@link #header}, without size and time stamp. */
+    private static String sourceLine(GgufFile file) {
+        return "source " + file.shards().getFirst().path().toAbsolutePath().normalize();
+    }
+
+    /** The first {@code source} line of a cache file's header without its size and time stamp, or null if it has none. */
+    private static String firstSource(Path cache) {
+        try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
+            while (b.hasRemaining() && ch.read(b) >= 0) { }
+            String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+            if (!text.startsWith(MAGIC + "\n")) return null;
+            for (String line : text.split("\n")) {
+                if (!line.startsWith("source ")) continue;
+                // "source PATH SIZE MILLIS": the path may hold spaces, the two numbers do not
+                int millis = line.lastIndexOf(' '), size = millis < 0 ? -1 : line.lastIndexOf(' ', millis - 1);
+                return size < 0 ? null : line.substring(0, size);
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -70,10 +70,26 @@ class RepackTest {
         assertEquals(1, made.size(), "one cache file, no temporary left: " + made);
         assertClose(plain, logits(model, file, RepackedWeights.Kind.FILE_REUSED), "cache file reused");
 
-        // another version of the model file (same name, new time stamp) gets a cache of its own
+        // another version of the model file (same name, new time stamp) gets a cache of its own, which
+        // replaces the old one; the cache of a model of the same name elsewhere stays
+        Path elsewhere = tmp.resolve("elsewhere"), other = elsewhere.resolve("model.gguf");
+        Files.createDirectories(elsewhere);
+        Files.copy(MODEL, other);
+        logits(other, file, RepackedWeights.Kind.FILE_MADE);
+        List<Path> before = cacheFiles(cache);
+        assertEquals(2, before.size(), "one cache per model path: " + before);
         Files.setLastModifiedTime(model, FileTime.fromMillis(Files.getLastModifiedTime(model).toMillis() - 60_000));
         assertClose(plain, logits(model, file, RepackedWeights.Kind.FILE_MADE), "cache file for the changed model");
-        assertEquals(2, cacheFiles(cache).size());
+        List<Path> after = cacheFiles(cache);
+        assertEquals(2, after.size(), "the changed model's cache replaced its old one: " + after);
+        assertFalse(after.contains(made.getFirst()), "the old cache of the changed model is gone: " + after);
+        assertEquals(RepackedWeights.Kind.FILE_REUSED, kindOf(other, file), "the other model's cache is still used");
+    }
+
+    private static RepackedWeights.Kind kindOf(Path model, ModelOptions options) throws IOException {
+        try (Model m = Model.load(model, options)) {
+            return m.repackKind();
+        }
     }
 
     @Test
