@@ -27,6 +27,21 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         return Double.NaN;
     }
 
+    /** Milliseconds of one decode step (the decode test's mean), or NaN without a decode test. */
+    double decodeStepMs() {
+        for (Test t : tests) if (t.kind().equals("decode")) return 1e3 / t.tokensPerSecond().mean();
+        return Double.NaN;
+    }
+
+    /**
+     * How many decode steps one pass of a batch test costs (NaN without a decode test): for a pass
+     * of N tokens, what verifying N tokens in one pass costs against decoding one, apart from the
+     * logits of the pass's other rows (see {@code --batch-sizes}).
+     */
+    double stepsPerPass(Test t) {
+        return t.tokens() * 1e3 / t.tokensPerSecond().mean() / decodeStepMs();
+    }
+
     String text() {
         StringBuilder sb = new StringBuilder();
         sb.append("machine: ").append(CpuInfo.current().describe()).append(", Java ").append(Runtime.version().feature()).append(System.lineSeparator());
@@ -38,6 +53,11 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             int tokensPerPass = t.kind().equals("decode") ? 1 : t.tokens();
             sb.append(String.format(Locale.ROOT, "%-8s %-6s %8d %22s %12.2f%n", t.name(), t.kind(), t.tokens(),
                     String.format(Locale.ROOT, "%.2f ± %.2f", mean, t.tokensPerSecond().stddev()), tokensPerPass * 1e3 / mean));
+        }
+        if (!Double.isNaN(decodeStepMs()) && tests.stream().anyMatch(t -> t.kind().equals("batch"))) {
+            StringJoiner j = new StringJoiner(", ", "one pass vs one decode step: ", System.lineSeparator());
+            for (Test t : tests) if (t.kind().equals("batch")) j.add(String.format(Locale.ROOT, "%d %s %.2fx", t.tokens(), t.tokens() == 1 ? "token" : "tokens", stepsPerPass(t)));
+            sb.append(j);
         }
         sb.append(weightLayout).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s; KV cache: %s at %d positions%n",
@@ -84,6 +104,11 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             n.put("depth", t.depth());
             n.put("tokens_per_second", t.tokensPerSecond().mean());
             n.put("tokens_per_second_stddev", t.tokensPerSecond().stddev());
+            if (t.kind().equals("batch")) {
+                double steps = stepsPerPass(t);
+                if (Double.isNaN(steps)) n.putNull("decode_steps_per_pass");
+                else n.put("decode_steps_per_pass", steps);
+            }
             var s = n.putArray("samples_tokens_per_second");
             for (double v : t.tokensPerSecond().values()) s.add(v);
         }

@@ -70,9 +70,15 @@ class BenchCommandTest {
         assertEquals("q8", r.get("kv_type").asText());
         assertEquals(64, r.get("context_size").asInt());
         assertEquals(List.of("tg2", "pp1", "pp3"), StreamSupport.stream(r.get("tests").spliterator(), false).map(t -> t.get("name").asText()).toList());
+        double stepMs = 1e3 / r.get("tests").get(0).get("tokens_per_second").asDouble();
         for (JsonNode t : r.get("tests")) {
             assertEquals(5, t.get("depth").asInt());
             assertEquals(2, t.get("samples_tokens_per_second").size());
+            boolean batch = t.get("kind").asText().equals("batch");
+            assertEquals(batch, t.has("decode_steps_per_pass"), t.toString());
+            // a pass of N tokens against one decode step: N tokens / (tokens/s) over the step's milliseconds
+            if (batch) assertEquals(t.get("tokens").asInt() * 1e3 / t.get("tokens_per_second").asDouble() / stepMs,
+                    t.get("decode_steps_per_pass").asDouble(), 1e-9);
         }
         // a q8 cache of 64 positions is far smaller than the default f16 one of 4096
         JsonNode f16 = json("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "1", "--reps", "1",
@@ -96,6 +102,11 @@ class BenchCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("pp8") && run.out().contains("tg4") && run.out().contains("weights read per decoded token"), run.out());
         assertTrue(run.out().contains("of the memory bandwidth 10.00 GB/s (given)"), run.out());
+        assertFalse(run.out().contains("one pass vs one decode step"), "no batch tests, no ratio line: " + run.out());
+        CliRun passes = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "2", "--batch-sizes", "1,4",
+                "--reps", "1", "--bandwidth", "10");
+        assertEquals(0, passes.exitCode(), passes.err());
+        assertTrue(passes.out().matches("(?s).*one pass vs one decode step: 1 token \\d+\\.\\d\\dx, 4 tokens \\d+\\.\\d\\dx\\R.*"), passes.out());
     }
 
     @Test
