@@ -148,7 +148,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
                 int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
                 if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
                 else {
-                    // passes of 3 and 4 tokens: a second pass over the same weights, now in L2
+                    // two tokens; the third or the third and fourth in a second pass over the same weights, now in L2
                     quadTokens2(g, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
                     if (n == 3) dot(g, g + step, x, xOffs[t + 2], sums, (t + 2) * sStride, out, o + 2 * outStride);
                     else if (n == 4) quadTokens2(g, x, xOffs[t + 2], xOffs[t + 3], sums, (t + 2) * sStride, (t + 3) * sStride, out, o + 2 * outStride, outStride, acc);
@@ -222,27 +222,19 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      */
     abstract void quadBlock2(long b0, long b1, long b2, long b3, int h, float[] x, int xa, int xb, float[] acc);
 
-    /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens. */
+    /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens, half a group at a time on 256-bit vectors. */
     private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        long go = g * groupBytes();
         for (int t = t0; t < tokens; ) {
             int n = Math.min(InterleavedTokens.PASS, tokens - t);
-            pass(g, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
+            if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
+            else for (int h = 0; h < GROUP; h += Wide.L) {
+                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
+            }
             t += n;
-        }
-    }
-
-    /** Tokens {@code [t, t+n)} ({@code n <= 4}) of group {@code g}, half a group at a time on 256-bit vectors. */
-    private void pass(int g, int t, int n, float[] x, int[] xOffs, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
-        if (n == 1) {
-            dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-            return;
-        }
-        long go = g * groupBytes();
-        for (int h = 0; h < GROUP; h += Wide.L) {
-            if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-            else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-            else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-            InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
         }
     }
 

@@ -23,8 +23,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
 
     /** Weight GB/s the decode test achieved, or NaN without one. */
     double decodeGbps() {
-        for (Test t : tests) if (t.kind().equals("decode")) return weightBytesPerToken * t.tokensPerSecond().mean() / 1e9;
-        return Double.NaN;
+        return weightBytesPerToken / decodeStepMs() / 1e6;
     }
 
     /** Milliseconds of one decode step (the decode test's mean), or NaN without a decode test. */

@@ -161,8 +161,8 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("layout ").append(LAYOUT_VERSION).append('\n');
         for (GgufFile.Shard s : file.shards()) {
-            Path p = s.path().toAbsolutePath().normalize();
-            sb.append("source ").append(p).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+            Path p = s.path();
+            sb.append(sourceLine(p)).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis()).append('\n');
         }
         for (Entry e : plan) {
             WeightMatrix w = e.matrix;
@@ -208,7 +208,7 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
      * file keeps reading it (POSIX); a file that cannot be deleted is left.
      */
     static void removeSuperseded(Path dir, GgufFile file, Path keep) {
-        String prefix = file.path().getFileName() + ".", source = sourceLine(file);
+        String prefix = file.path().getFileName() + ".", source = sourceLine(file.shards().getFirst().path());
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
@@ -225,9 +225,9 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         }
     }
 
-    /** The model's first {@code source} line of {@link #header}, without size and time stamp. */
-    private static String sourceLine(GgufFile file) {
-        return "source " + file.shards().getFirst().path().toAbsolutePath().normalize();
+    /** A model file's {@code source} line of {@link #header} up to its size and time stamp. */
+    private static String sourceLine(Path shard) {
+        return "source " + shard.toAbsolutePath().normalize();
     }
 
     /** The first {@code source} line of a cache file's header without its size and time stamp, or null if it has none. */
