@@ -75,61 +75,57 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     /** Row sets ("units" of {@link Wide#L} rows) a quad kernel ({@link #quadBlock}) works on at once. */
     static final int QUAD = 4;
 
-    /** Row sets an oct kernel ({@link #octBlock}) works on at once: eight groups on 512-bit vectors, both halves of four on 256-bit ones. */
-    static final int OCT = 8;
-
     /**
-     * Groups a loop index of a one-token product covers ({@link MatMul}, {@link MatVecBatch}): as
-     * many as an oct kernel takes on 512-bit vectors, so a thread's range ends on a whole oct.
-     */
-    static final int GROUPS_PER_INDEX = OCT;
-
-    /**
-     * Float activations, groups {@code [g0, g1)}: eight units of {@link Wide#L} rows at a time
-     * ({@link #octBlock}), then four ({@link #quadBlock}), then the groups left over one at a time
-     * ({@link #dotGroups}). Independent row sets per broadcast activation cut the instructions per
-     * weight, and each group is a stream through memory: more streams keep more loads in flight.
-     * One thread streaming the slice's Q6_K head measured 6.6-7.0 GB/s one group at a time, 10.4-11.9
-     * four at a time (a 2.1 GHz Xeon, 512-bit vectors; 14 -> 20 GB/s with the data in L2). Two
-     * threads streaming 290 MB of Q6_K: 512-bit vectors 20.1 GB/s with four groups, 22.8 with eight;
-     * 256-bit vectors 16.2 GB/s with the halves of two groups, 21.6 with those of four.
+     * Float activations, groups {@code [g0, g1)}: four groups at a time (on 512-bit vectors as four
+     * units of 16 rows, {@link #quadBlock}; on 256-bit ones as the eight 8-row halves of the four,
+     * {@link #octBlock}), then the groups left over one at a time ({@link #dotGroups}). Independent
+     * row sets per broadcast activation cut the instructions per weight, and each group is a
+     * stream through memory: more streams keep more loads in flight. One thread streaming the
+     * slice's Q6_K head measured 6.6-7.0 GB/s one group at a time, 10.4-11.9 four at a time (a
+     * 2.1 GHz Xeon, 512-bit vectors; 14 -> 20 GB/s with the data in L2). On 256-bit vectors the
+     * four units of a quad are the halves of two groups, two streams: two threads streaming
+     * 290 MB of Q6_K read 16.2 GB/s that way and 21.6 with the halves of four groups. (Eight
+     * groups at once on 512-bit vectors streamed faster alone, 20.1 -> 22.8 GB/s, but made the
+     * slice's passes of 2 and 4 tokens slower, where most experts get one token: not kept.)
      */
     @Override
     public final void dot(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        int perGroup = GROUP / Wide.L, octStep = OCT / perGroup, h = GROUP - Wide.L;
-        long gb = groupBytes();
-        int g = g0;
-        for (; g + octStep <= g1; g += octStep) {
-            // unit k: group g + k / perGroup, its lanes from (k % perGroup) * L: its outputs at o + k * L
-            int o = outOff + GROUP * g;
-            java.util.Arrays.fill(out, o, o + OCT * Wide.L, 0f);
-            for (int b = 0; b < blocks; b++) {
-                long bo = g * gb + (long) b * blockBytes;
-                octBlock(bo, bo + (1 / perGroup) * gb, bo + (2 / perGroup) * gb, bo + (3 / perGroup) * gb,
-                        bo + (4 / perGroup) * gb, bo + (5 / perGroup) * gb, bo + (6 / perGroup) * gb, bo + (7 / perGroup) * gb,
-                        h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o);
-                if (hasMins) {
-                    int so = sOff + 8 * b;
-                    for (int k = 0; k < OCT; k++) mins(data, bo + (k / perGroup) * gb, (k % perGroup) * h, sums, so, out, o + k * Wide.L);
-                }
-            }
-        }
+        int g = Wide.L < GROUP ? halves(g0, g1, x, xOff, sums, sOff, out, outOff) : g0;
         g = quads(g, g1, x, xOff, sums, sOff, out, outOff);
         if (g < g1) dotGroups(g, g1, x, xOff, sums, sOff, out, outOff);
     }
 
+    /** {@link #dot} on 256-bit vectors: both halves of four groups at a time from {@code g0} ({@link #octBlock}); returns the first group left. */
+    private int halves(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
+        long gb = groupBytes();
+        int h = GROUP - Wide.L, g = g0;
+        for (; g + QUAD <= g1; g += QUAD) {
+            // unit u: group g + u / 2, lanes (u % 2) * h; its outputs at o + u * L
+            int o = outOff + GROUP * g;
+            java.util.Arrays.fill(out, o, o + QUAD * GROUP, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long bo = g * gb + (long) b * blockBytes;
+                octBlock(bo, bo + gb, bo + 2 * gb, bo + 3 * gb, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o);
+                if (hasMins) {
+                    int so = sOff + 8 * b;
+                    for (int u = 0; u < 2 * QUAD; u++) mins(data, bo + (u / 2) * gb, (u % 2) * h, sums, so, out, o + u * Wide.L);
+                }
+            }
+        }
+        return g;
+    }
+
     /**
-     * Eight units' block (unit k at {@code bk}, lanes {@code [0, L)} for even k and {@code [h, h+L)}
-     * for odd k: on 512-bit vectors h is 0 and the eight are eight groups; on 256-bit ones h is 8
-     * and {@code b1 == b0}, {@code b3 == b2} ...), unit k's outputs at {@code out[o + k*L ..]}, added
-     * to. The scale terms only: {@link #dot} subtracts the min terms. By default two
-     * {@link #quadBlock} calls: the types whose 8-unit kernel pays have their own.
+     * Both halves of four groups' block (blocks at {@code b0 .. b3}; 256-bit vectors, {@code h == 8}):
+     * unit u is lanes {@code [0, L)} of block {@code u / 2} for even u, {@code [h, h+L)} for odd u,
+     * its outputs at {@code out[o + u*L ..]}, added to. The scale terms only: {@link #halves}
+     * subtracts the min terms. By default two {@link #quadBlock} calls: the types whose 8-unit
+     * kernel pays have their own.
      */
-    void octBlock(long b0, long b1, long b2, long b3, long b4, long b5, long b6, long b7, int h,
-                  float[] x, int xo, float[] sums, int so, float[] out, int o) {
+    void octBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         int l = Wide.L;
-        quadBlock(b0, b1, b2, b3, h, x, xo, sums, so, out, o, o + l, o + 2 * l, o + 3 * l);
-        quadBlock(b4, b5, b6, b7, h, x, xo, sums, so, out, o + 4 * l, o + 5 * l, o + 6 * l, o + 7 * l);
+        quadBlock(b0, b0, b1, b1, h, x, xo, sums, so, out, o, o + l, o + 2 * l, o + 3 * l);
+        quadBlock(b2, b2, b3, b3, h, x, xo, sums, so, out, o + 4 * l, o + 5 * l, o + 6 * l, o + 7 * l);
     }
 
     /** {@link #dot}'s quads of four units from group {@code g0} on, as long as whole quads fit before {@code g1}; returns the first group left. */

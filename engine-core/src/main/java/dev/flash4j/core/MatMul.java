@@ -383,12 +383,12 @@ public final class MatMul {
         private Q8Activations q8;
 
         /**
-         * Groups per loop index: for one token, {@link InterleavedKQuant#GROUPS_PER_INDEX} (its kernels take
-         * eight units at a time, and a chunk that ended within an oct would leave groups to the
-         * smaller kernels); 1 otherwise.
+         * Groups per loop index: for one token, {@link InterleavedKQuant#QUAD} (its kernels take
+         * four units at a time, and a chunk that ended within a quad would leave groups to the
+         * one-group kernel); 1 otherwise.
          */
         int groupsPerIndex() {
-            return tokens == 1 ? InterleavedKQuant.GROUPS_PER_INDEX : 1;
+            return tokens == 1 ? InterleavedKQuant.QUAD : 1;
         }
 
         InterleavedLoop set(WeightMatrix w, float[] x, int[] xOffs, int tokens, float[] out, int outOff, int outStride,

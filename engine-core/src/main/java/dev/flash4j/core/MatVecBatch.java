@@ -19,8 +19,8 @@ import java.util.Arrays;
  * calling thread) owns its own instance.
  */
 public final class MatVecBatch implements WorkerPool.RangeTask {
-    /** Eight groups of 16 rows: the one-token interleaved kernels take up to eight at a time ({@link InterleavedKQuant#dot}). */
-    private static final int GROUPS_PER_UNIT = InterleavedKQuant.GROUPS_PER_INDEX, ROWS_PER_UNIT = GROUPS_PER_UNIT * InterleavedRows.GROUP;
+    /** Four groups of 16 rows: the one-token interleaved kernels take four at a time ({@link InterleavedKQuant#dot}). */
+    private static final int GROUPS_PER_UNIT = InterleavedKQuant.QUAD, ROWS_PER_UNIT = GROUPS_PER_UNIT * InterleavedRows.GROUP;
 
     private WeightMatrix[] w = new WeightMatrix[8];
     private float[][] x = new float[8][], out = new float[8][];
