@@ -128,6 +128,54 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         quadBlock(b2, b2, b3, b3, h, x, xo, sums, so, out, o + 4 * l, o + 5 * l, o + 6 * l, o + 7 * l);
     }
 
+    /**
+     * {@link #octBlock} for the layouts that keep each quant as a byte, column c of row i at
+     * {@code qs + 16*c + i} (Q5_K: 0..31, Q6_K: q - 32), with one scale byte per row and scale
+     * group at {@code sc + 16*group}, a group being {@code 16 << scaleShift} columns, and the rows'
+     * d (f32) at byte 0: per scale group and column, one broadcast activation meets the quants of
+     * all eight units. Q5_K's unsigned quants and scales (below 64) read as signed bytes are the
+     * same values (Vector API calls written out: see the class comment).
+     */
+    static void byteQuantsOct(MemorySegment data, long b0, long b1, long b2, long b3, int h, int qs, int sc, int scaleShift,
+                              float[] x, int xo, float[] out, int o) {
+        int width = 16 << scaleShift, groups = BLOCK / width;
+        FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int t = 0; t < groups; t++) {
+            long c0 = 16L * width * t;
+            long q0 = b0 + qs + c0, q1 = b0 + qs + h + c0, q2 = b1 + qs + c0, q3 = b1 + qs + h + c0, q4 = b2 + qs + c0, q5 = b2 + qs + h + c0, q6 = b3 + qs + c0, q7 = b3 + qs + h + c0;
+            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int j = 0; j < width; j++) {
+                FloatVector y = FloatVector.broadcast(Wide.F, x[xo + width * t + j]);
+                long c = 16L * j;
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
+                a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
+                a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
+                a4 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q4 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a4);
+                a5 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q5 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a5);
+                a6 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q6 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a6);
+                a7 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q7 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a7);
+            }
+            s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
+            s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1);
+            s2 = a2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
+            s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
+            s4 = a4.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s4);
+            s5 = a5.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s5);
+            s6 = a6.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s6);
+            s7 = a7.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s7);
+        }
+        int l = Wide.L;
+        s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+        s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + l)).intoArray(out, o + l);
+        s2.fma(FloatVector.fromMemorySegment(Wide.F, data, b1, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 2 * l)).intoArray(out, o + 2 * l);
+        s3.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 3 * l)).intoArray(out, o + 3 * l);
+        s4.fma(FloatVector.fromMemorySegment(Wide.F, data, b2, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 4 * l)).intoArray(out, o + 4 * l);
+        s5.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 5 * l)).intoArray(out, o + 5 * l);
+        s6.fma(FloatVector.fromMemorySegment(Wide.F, data, b3, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 6 * l)).intoArray(out, o + 6 * l);
+        s7.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 7 * l)).intoArray(out, o + 7 * l);
+    }
+
     /** {@link #dot}'s quads of four units from group {@code g0} on, as long as whole quads fit before {@code g1}; returns the first group left. */
     private int quads(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         int perGroup = GROUP / Wide.L, step = QUAD / perGroup;

@@ -123,47 +123,10 @@ final class InterleavedQ5K extends InterleavedKQuant {
         s3.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o3)).intoArray(out, o3);
     }
 
-    /**
-     * {@link #quadBlock} for both halves of four groups (256-bit vectors): per sub-block and column, one broadcast activation meets the quants of all eight (Vector API calls written out: see {@link InterleavedKQuant}).
-     */
+    /** Sub-blocks of 32 columns: {@link InterleavedKQuant#byteQuantsOct}. */
     @Override
-    void octBlock(long b0, long b1, long b2, long b3, int h,
-                  float[] x, int xo, float[] sums, int so, float[] out, int o) {
-        FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        for (int s = 0; s < 8; s++) {
-            long c0 = 16L * 32 * s;
-            long q0 = b0 + QS + c0, q1 = b0 + QS + h + c0, q2 = b1 + QS + c0, q3 = b1 + QS + h + c0, q4 = b2 + QS + c0, q5 = b2 + QS + h + c0, q6 = b3 + QS + c0, q7 = b3 + QS + h + c0;
-            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int j = 0; j < 32; j++) {
-                FloatVector y = FloatVector.broadcast(Wide.F, x[xo + 32 * s + j]);
-                long c = 16L * j;
-                a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
-                a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
-                a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
-                a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
-                a4 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q4 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a4);
-                a5 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q5 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a5);
-                a6 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q6 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a6);
-                a7 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q7 + c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a7);
-            }
-            s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 16 * s, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
-            s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 16 * s + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1);
-            s2 = a2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 16 * s, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
-            s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 16 * s + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
-            s4 = a4.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + SC + 16 * s, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s4);
-            s5 = a5.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + SC + 16 * s + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s5);
-            s6 = a6.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 16 * s, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s6);
-            s7 = a7.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 16 * s + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s7);
-        }
-        int l = Wide.L;
-        s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 0 * l)).intoArray(out, o + 0 * l);
-        s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 1 * l)).intoArray(out, o + 1 * l);
-        s2.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 2 * l)).intoArray(out, o + 2 * l);
-        s3.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 3 * l)).intoArray(out, o + 3 * l);
-        s4.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 4 * l)).intoArray(out, o + 4 * l);
-        s5.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 5 * l)).intoArray(out, o + 5 * l);
-        s6.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 6 * l)).intoArray(out, o + 6 * l);
-        s7.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 7 * l)).intoArray(out, o + 7 * l);
+    void octBlock(long b0, long b1, long b2, long b3, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
+        byteQuantsOct(data, b0, b1, b2, b3, h, QS, SC, 1, x, xo, out, o);
     }
 
     /**

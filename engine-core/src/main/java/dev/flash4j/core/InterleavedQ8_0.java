@@ -151,8 +151,8 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             s7 = a7.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 64 * s + 4L * h, Vec.LE), s7);
         }
         int l = Wide.L;
-        s0.add(FloatVector.fromArray(Wide.F, out, o + 0 * l)).intoArray(out, o + 0 * l);
-        s1.add(FloatVector.fromArray(Wide.F, out, o + 1 * l)).intoArray(out, o + 1 * l);
+        s0.add(FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+        s1.add(FloatVector.fromArray(Wide.F, out, o + l)).intoArray(out, o + l);
         s2.add(FloatVector.fromArray(Wide.F, out, o + 2 * l)).intoArray(out, o + 2 * l);
         s3.add(FloatVector.fromArray(Wide.F, out, o + 3 * l)).intoArray(out, o + 3 * l);
         s4.add(FloatVector.fromArray(Wide.F, out, o + 4 * l)).intoArray(out, o + 4 * l);
