@@ -237,7 +237,9 @@ public final class AttentionKernel {
     private static void attendTile4(float[] q, int o, Scratch sc, int t0, int t1, int headDim, float scale,
                                     float[] max, double[] sum, int k, float[] out) {
         float[] scores = sc.scores;
-        scores4(q, o, sc.keys, t0, t1, headDim, scale, scores);
+        // 4 keys x 4 heads need 16 accumulators plus 4 query vectors: too many for AVX2's 16 registers
+        if (S.length() >= 16) scores4(q, o, sc.keys, t0, t1, headDim, scale, scores);
+        else scores4x2(q, o, sc.keys, t0, t1, headDim, scale, scores);
         for (int h = 0; h < HEADS_PER_PASS; h++) weights(scores, h * TILE, t0, t1, max, sum, k + h, out, o + h * headDim, headDim);
         values4(scores, sc.values, t0, t1, headDim, out, o);
     }
@@ -281,6 +283,42 @@ public final class AttentionKernel {
             scores[s3 + 1] = (a31.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k1, bound, headDim)) * scale;
             scores[s3 + 2] = (a32.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k2, bound, headDim)) * scale;
             scores[s3 + 3] = (a33.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k3, bound, headDim)) * scale;
+        }
+        for (; t < t1; t++) {
+            for (int h = 0; h < HEADS_PER_PASS; h++) scores[h * TILE + t] = dot(q, o + h * headDim, keys, t * headDim, headDim) * scale;
+        }
+    }
+
+    /**
+     * {@link #scores4} two keys per pass (8 accumulators, 4 query vectors, 1 key: 13 registers), for
+     * 256-bit vectors: with four keys, C2 kept some of the 21 vectors on the stack in the inner loop
+     * (AVX2 has 16 vector registers, AVX-512 32).
+     */
+    private static void scores4x2(float[] q, int o, float[] keys, int t0, int t1, int headDim, float scale, float[] scores) {
+        int len = S.length(), bound = S.loopBound(headDim);
+        int o1 = o + headDim, o2 = o1 + headDim, o3 = o2 + headDim;
+        int t = t0;
+        for (; t + 2 <= t1; t += 2) {
+            int k0 = t * headDim, k1 = k0 + headDim;
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            for (int i = 0; i < bound; i += len) {
+                FloatVector q0 = FloatVector.fromArray(S, q, o + i), q1 = FloatVector.fromArray(S, q, o1 + i);
+                FloatVector q2 = FloatVector.fromArray(S, q, o2 + i), q3 = FloatVector.fromArray(S, q, o3 + i);
+                FloatVector x = FloatVector.fromArray(S, keys, k0 + i);
+                a00 = x.fma(q0, a00); a10 = x.fma(q1, a10); a20 = x.fma(q2, a20); a30 = x.fma(q3, a30);
+                x = FloatVector.fromArray(S, keys, k1 + i);
+                a01 = x.fma(q0, a01); a11 = x.fma(q1, a11); a21 = x.fma(q2, a21); a31 = x.fma(q3, a31);
+            }
+            // reduced here, not in a helper: a vector passed to a method C2 does not inline is boxed
+            int s1 = TILE + t, s2 = 2 * TILE + t, s3 = 3 * TILE + t;
+            scores[t] = (a00.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k0, bound, headDim)) * scale;
+            scores[t + 1] = (a01.reduceLanes(VectorOperators.ADD) + tail(q, o, keys, k1, bound, headDim)) * scale;
+            scores[s1] = (a10.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k0, bound, headDim)) * scale;
+            scores[s1 + 1] = (a11.reduceLanes(VectorOperators.ADD) + tail(q, o1, keys, k1, bound, headDim)) * scale;
+            scores[s2] = (a20.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k0, bound, headDim)) * scale;
+            scores[s2 + 1] = (a21.reduceLanes(VectorOperators.ADD) + tail(q, o2, keys, k1, bound, headDim)) * scale;
+            scores[s3] = (a30.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k0, bound, headDim)) * scale;
+            scores[s3 + 1] = (a31.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k1, bound, headDim)) * scale;
         }
         for (; t < t1; t++) {
             for (int h = 0; h < HEADS_PER_PASS; h++) scores[h * TILE + t] = dot(q, o + h * headDim, keys, t * headDim, headDim) * scale;
