@@ -284,9 +284,7 @@ public final class AttentionKernel {
             scores[s3 + 2] = (a32.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k2, bound, headDim)) * scale;
             scores[s3 + 3] = (a33.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k3, bound, headDim)) * scale;
         }
-        for (; t < t1; t++) {
-            for (int h = 0; h < HEADS_PER_PASS; h++) scores[h * TILE + t] = dot(q, o + h * headDim, keys, t * headDim, headDim) * scale;
-        }
+        remainingScores(q, o, keys, t, t1, headDim, scale, scores);
     }
 
     /**
@@ -320,7 +318,12 @@ public final class AttentionKernel {
             scores[s3] = (a30.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k0, bound, headDim)) * scale;
             scores[s3 + 1] = (a31.reduceLanes(VectorOperators.ADD) + tail(q, o3, keys, k1, bound, headDim)) * scale;
         }
-        for (; t < t1; t++) {
+        remainingScores(q, o, keys, t, t1, headDim, scale, scores);
+    }
+
+    /** The four heads' scores for keys {@code [t0, t1)} one key at a time: the keys after the last whole pass of {@link #scores4} or {@link #scores4x2}. */
+    private static void remainingScores(float[] q, int o, float[] keys, int t0, int t1, int headDim, float scale, float[] scores) {
+        for (int t = t0; t < t1; t++) {
             for (int h = 0; h < HEADS_PER_PASS; h++) scores[h * TILE + t] = dot(q, o + h * headDim, keys, t * headDim, headDim) * scale;
         }
     }
