@@ -426,7 +426,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
-        groupsQ8(g0, g1, a, aOff, out, outOff, true);
+        groupsQ8(g0, g1, a, aOff, out, outOff, Wide.L == G); // the 256-bit kernels add the min terms themselves
     }
 
     /**
@@ -445,8 +445,8 @@ final class InterleavedQ4K extends InterleavedKQuant {
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
         if (Wide.L != G) { // 256-bit: the four-group kernel over the one block
             short[] sums = NARROW_SUMS.get();
-            quadSumsQ8Narrow(bo, bo, bo, bo, a.rep16, col, sums);
-            scaleQ8Narrow(bo, sums, 0, a, col, out, o);
+            quadSumsQ8Narrow(bo, bo, bo, bo, a.rep16, a.sums, col, sums);
+            scaleMinsQ8Narrow(bo, sums, 0, a, col, out, o);
             return;
         }
         short[] rep = a.rep16;
@@ -490,11 +490,11 @@ final class InterleavedQ4K extends InterleavedKQuant {
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
         if (Wide.L != G) {
             short[] sums = NARROW_SUMS.get();
-            quadSumsQ8Narrow(b0, b1, b2, b3, a.rep16, col, sums);
-            scaleQ8Narrow(b0, sums, 0, a, col, out, o0);
-            scaleQ8Narrow(b1, sums, 256, a, col, out, o1);
-            scaleQ8Narrow(b2, sums, 512, a, col, out, o2);
-            scaleQ8Narrow(b3, sums, 768, a, col, out, o3);
+            quadSumsQ8Narrow(b0, b1, b2, b3, a.rep16, a.sums, col, sums);
+            scaleMinsQ8Narrow(b0, sums, 0, a, col, out, o0);
+            scaleMinsQ8Narrow(b1, sums, 256, a, col, out, o1);
+            scaleMinsQ8Narrow(b2, sums, 512, a, col, out, o2);
+            scaleMinsQ8Narrow(b3, sums, 768, a, col, out, o3);
             return;
         }
         short[] sums = QUAD_SUMS.get();
@@ -565,67 +565,184 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * {@link #quadQ8} on 256-bit vectors, first pass: the integer sums of a whole block of four
      * groups into {@code sums}. A 16-byte load holds byte position j of a group's 16 rows, widened
      * to 16 short lanes: its low nibbles meet 16 lanes of {@link Q8Activations#rep16} for column
-     * 64c + j, its high ones those of column 64c + 32 + j. Each half of the 32 positions goes to
-     * its own sums, 16 products of at most 15*127 per lane (no overflow). Group k, 64 columns c,
-     * nibble n, half u, row i at {@code sums[256k + 64c + 32n + 16u + i]}.
+     * 64c + j, its high ones those of column 64c + 32 + j. A lane adds all 32 products of a
+     * sub-block, n*q with n in 0..15: up to 60960 in size, past a short, so the lane wraps. But the
+     * sum of (n - 8)*q is at most 8*127*32 = 32512 in size, and a short holds it exactly; it equals
+     * the wrapped sum minus 8 times the sum of the sub-block's activation quants ({@link Q8Activations#sums})
+     * modulo 2^16, so one subtraction per sub-block makes each lane exact (the scaling pass adds
+     * the 8 * sum back). One pass over the 32 positions instead of two halves of 16: half the
+     * accumulator stores and loop entries (one thread, data in L2: 13.4 -> 15.5 Gweights/s).
+     * Group k, 64 columns c, nibble n, row i at {@code sums[256k + 32c + 16n + i]}.
      */
-    private void quadSumsQ8Narrow(long b0, long b1, long b2, long b3, short[] rep, int col, short[] sums) {
+    private void quadSumsQ8Narrow(long b0, long b1, long b2, long b3, short[] rep, int[] qsums, int col, short[] sums) {
         for (int c = 0; c < 4; c++) {
             long q = QS + 16L * 32 * c;
             int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
-            for (int u = 0; u < 32; u += 16) {
-                ShortVector l0 = ShortVector.zero(S1), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
-                for (int j = u; j < u + 16; j++) {
-                    ShortVector yl = ShortVector.fromArray(S1, rep, rl + 16 * j), yh = ShortVector.fromArray(S1, rep, rh + 16 * j);
-                    long p = q + 16L * j;
-                    ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
-                    l0 = v0.and((short) 0xF).mul(yl).add(l0);
-                    h0 = ((ShortVector) v0.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h0);
-                    ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
-                    l1 = v1.and((short) 0xF).mul(yl).add(l1);
-                    h1 = ((ShortVector) v1.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h1);
-                    ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
-                    l2 = v2.and((short) 0xF).mul(yl).add(l2);
-                    h2 = ((ShortVector) v2.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h2);
-                    ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
-                    l3 = v3.and((short) 0xF).mul(yl).add(l3);
-                    h3 = ((ShortVector) v3.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h3);
-                }
-                int s = 64 * c + u;
-                l0.intoArray(sums, s);
-                h0.intoArray(sums, s + 32);
-                l1.intoArray(sums, 256 + s);
-                h1.intoArray(sums, 256 + s + 32);
-                l2.intoArray(sums, 512 + s);
-                h2.intoArray(sums, 512 + s + 32);
-                l3.intoArray(sums, 768 + s);
-                h3.intoArray(sums, 768 + s + 32);
+            ShortVector l0 = ShortVector.zero(S1), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+            for (int j = 0; j < 32; j++) {
+                ShortVector yl = ShortVector.fromArray(S1, rep, rl + 16 * j), yh = ShortVector.fromArray(S1, rep, rh + 16 * j);
+                long p = q + 16L * j;
+                // the high nibble by an int shift (an immediate; a short shift takes its count from a register) and a mask
+                ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                l0 = v0.and((short) 0xF).mul(yl).add(l0);
+                h0 = ((ShortVector) v0.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h0);
+                ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                l1 = v1.and((short) 0xF).mul(yl).add(l1);
+                h1 = ((ShortVector) v1.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h1);
+                ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                l2 = v2.and((short) 0xF).mul(yl).add(l2);
+                h2 = ((ShortVector) v2.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h2);
+                ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                l3 = v3.and((short) 0xF).mul(yl).add(l3);
+                h3 = ((ShortVector) v3.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF).mul(yh).add(h3);
             }
+            int blk = (col + 64 * c) / Q8Activations.BLOCK, s = 32 * c;
+            short cl = (short) (8 * qsums[blk]), ch = (short) (8 * qsums[blk + 1]);
+            l0.sub(cl).intoArray(sums, s);
+            h0.sub(ch).intoArray(sums, s + 16);
+            l1.sub(cl).intoArray(sums, 256 + s);
+            h1.sub(ch).intoArray(sums, 256 + s + 16);
+            l2.sub(cl).intoArray(sums, 512 + s);
+            h2.sub(ch).intoArray(sums, 512 + s + 16);
+            l3.sub(cl).intoArray(sums, 768 + s);
+            h3.sub(ch).intoArray(sums, 768 + s + 16);
         }
     }
 
     /**
-     * Second pass of {@link #quadSumsQ8Narrow} for one group (its sums from {@code sums[base ..]}):
-     * per sub-block and 8 rows, the two halves' sums added as ints, times the rows' scales and the
-     * activation block's d, then the rows' d, added to {@code out[o .. o+16)}.
+     * On 256-bit vectors: there the float kernel is bound by its int-to-float conversions (20 of
+     * its 37 micro-ops per 64 weights go to the two vector ALU ports), the 8-bit one is not.
+     * Measured with data in L2, one thread: 15.0-17.1 against 12.0-12.9 Gweights/s one token,
+     * 24.4 against 16.6 Gweight-tokens/s four tokens.
      */
-    private void scaleQ8Narrow(long bo, short[] sums, int base, Q8Activations a, int col, float[] out, int o) {
-        for (int h = 0; h < G; h += Wide.L) {
-            FloatVector acc = FloatVector.zero(Wide.F);
-            for (int c = 0; c < 4; c++) {
-                int blk = (col + 64 * c) / Q8Activations.BLOCK, s = base + 64 * c + h;
-                IntVector il = ((IntVector) ShortVector.fromArray(Wide.SH, sums, s).convertShape(VectorOperators.S2I, Wide.I, 0))
-                        .add((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 16).convertShape(VectorOperators.S2I, Wide.I, 0));
-                IntVector ih = ((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 32).convertShape(VectorOperators.S2I, Wide.I, 0))
-                        .add((IntVector) ShortVector.fromArray(Wide.SH, sums, s + 48).convertShape(VectorOperators.S2I, Wide.I, 0));
-                FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + h, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk]);
-                FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + 16 + h, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk + 1]);
-                acc = ((FloatVector) il.convert(VectorOperators.I2F, 0)).fma(sl, acc);
-                acc = ((FloatVector) ih.convert(VectorOperators.I2F, 0)).fma(sh, acc);
+    @Override
+    public boolean eightBitFaster() {
+        return Wide.L < G;
+    }
+
+    /** Per thread: a multi-token pass's short sums ({@link #tokenSums}), 256 per token. */
+    private static final ThreadLocal<short[]> TOKEN_SUMS = ThreadLocal.withInitial(() -> new short[InterleavedTokens.PASS * 256]);
+
+    /**
+     * Several tokens' 8-bit products on 256-bit vectors: each quant vector is decoded once and
+     * multiplied with every token's activations. Four groups at a time, and within them block by
+     * block, then group by group: a block's {@link Q8Activations#rep16} for four tokens is 32 KB,
+     * which stays in L1 while the four groups use it (with the groups outside, every activation
+     * load came from L2 and a 4-token pass ran at 17.7 instead of 24.4 Gweight-tokens/s, one thread).
+     */
+    @Override
+    boolean tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
+        short[] sums = TOKEN_SUMS.get();
+        long gb = groupBytes();
+        for (int gq = g0; gq < g1; gq += QUAD) {
+            int ge = Math.min(g1, gq + QUAD);
+            for (int g = gq; g < ge; g++) {
+                for (int t = 0; t < pass; t++) java.util.Arrays.fill(out, outOff + t * outStride + G * g, outOff + t * outStride + G * (g + 1), 0f);
             }
-            acc.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o + h)).intoArray(out, o + h);
+            for (int b = 0; b < blocks; b++) {
+                int col = t0 * cols + BLOCK * b;
+                for (int g = gq; g < ge; g++) {
+                    long bo = g * gb + (long) b * BLOCK_BYTES;
+                    tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
+                    for (int t = 0; t < pass; t++) scaleMinsQ8Narrow(bo, sums, 256 * t, a, col + t * cols, out, outOff + t * outStride + G * g);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Second pass of {@link #quadSumsQ8Narrow} (or {@link #tokenSums}) for one group and token, the
+     * min terms with it (its sums from {@code sums[base ..]}, activation column {@code col} the
+     * block's first): per sub-block s and 8 rows, the sum as floats times the activation's d plus
+     * 8 d times its quants' sum (the offset taken out in the first pass), times the rows' scales,
+     * then the rows' d; minus dmin times the rows' mins times d times the quants' sum; added to
+     * {@code out[o .. o+16)}. One pass for both: a separate pass for the min terms read the
+     * activation's d and sums again, and a 2-token pass was then no faster than floats.
+     */
+    private void scaleMinsQ8Narrow(long bo, short[] sums, int base, Q8Activations a, int col, float[] out, int o) {
+        int blk = col / Q8Activations.BLOCK;
+        FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, m0 = a0, m1 = a0;
+        for (int s = 0; s < 8; s++) {
+            float dq = a.d[blk + s], ds = dq * a.sums[blk + s];
+            FloatVector d = FloatVector.broadcast(Wide.F, dq), e = FloatVector.broadcast(Wide.F, ds), e8 = FloatVector.broadcast(Wide.F, 8 * ds);
+            int i = base + 16 * s;
+            long sc = bo + SC + 16 * s, mn = bo + MN + 16 * s;
+            FloatVector t0 = ((FloatVector) ShortVector.fromArray(Wide.SH, sums, i).convertShape(VectorOperators.S2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(d, e8);
+            FloatVector t1 = ((FloatVector) ShortVector.fromArray(Wide.SH, sums, i + 8).convertShape(VectorOperators.S2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(d, e8);
+            a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(t0, a0);
+            a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, sc + 8, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(t1, a1);
+            m0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, mn, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(e, m0);
+            m1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, mn + 8, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(e, m1);
+        }
+        a0 = a0.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o));
+        a1 = a1.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 32, Vec.LE), FloatVector.fromArray(Wide.F, out, o + 8));
+        m0.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE), a0).intoArray(out, o);
+        m1.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN + 32, Vec.LE), a1).intoArray(out, o + 8);
+    }
+
+    /**
+     * {@link #quadSumsQ8Narrow} for one group and two or four tokens (activation column {@code col}
+     * the block's first for the first token, the next tokens {@code cols} further each): token k,
+     * 64 columns c, nibble n, row i at {@code sums[256k + 32c + 16n + i]}. Two kernels written out,
+     * one per pass size: their accumulators must stay in registers (8 for four tokens).
+     */
+    private void tokenSums(long bo, short[] rep, int[] qsums, int col, int cols, int pass, short[] sums) {
+        if (pass == 4) tokenSums4(bo, rep, qsums, col, cols, sums);
+        else tokenSums2(bo, rep, qsums, col, cols, sums);
+    }
+
+    private void tokenSums4(long bo, short[] rep, int[] qsums, int col, int cols, short[] sums) {
+        int st = 16 * cols, bt = cols / Q8Activations.BLOCK;
+        for (int c = 0; c < 4; c++) {
+            long q = bo + QS + 16L * 32 * c;
+            int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+            ShortVector l0 = ShortVector.zero(S1), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+            for (int j = 0; j < 32; j++) {
+                ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                ShortVector lo = v.and((short) 0xF), hi = ((ShortVector) v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF);
+                int il = rl + 16 * j, ih = rh + 16 * j;
+                l0 = lo.mul(ShortVector.fromArray(S1, rep, il)).add(l0);
+                h0 = hi.mul(ShortVector.fromArray(S1, rep, ih)).add(h0);
+                l1 = lo.mul(ShortVector.fromArray(S1, rep, il + st)).add(l1);
+                h1 = hi.mul(ShortVector.fromArray(S1, rep, ih + st)).add(h1);
+                l2 = lo.mul(ShortVector.fromArray(S1, rep, il + 2 * st)).add(l2);
+                h2 = hi.mul(ShortVector.fromArray(S1, rep, ih + 2 * st)).add(h2);
+                l3 = lo.mul(ShortVector.fromArray(S1, rep, il + 3 * st)).add(l3);
+                h3 = hi.mul(ShortVector.fromArray(S1, rep, ih + 3 * st)).add(h3);
+            }
+            int blk = (col + 64 * c) / Q8Activations.BLOCK, s = 32 * c;
+            l0.sub((short) (8 * qsums[blk])).intoArray(sums, s);
+            h0.sub((short) (8 * qsums[blk + 1])).intoArray(sums, s + 16);
+            l1.sub((short) (8 * qsums[blk + bt])).intoArray(sums, 256 + s);
+            h1.sub((short) (8 * qsums[blk + bt + 1])).intoArray(sums, 256 + s + 16);
+            l2.sub((short) (8 * qsums[blk + 2 * bt])).intoArray(sums, 512 + s);
+            h2.sub((short) (8 * qsums[blk + 2 * bt + 1])).intoArray(sums, 512 + s + 16);
+            l3.sub((short) (8 * qsums[blk + 3 * bt])).intoArray(sums, 768 + s);
+            h3.sub((short) (8 * qsums[blk + 3 * bt + 1])).intoArray(sums, 768 + s + 16);
+        }
+    }
+
+    private void tokenSums2(long bo, short[] rep, int[] qsums, int col, int cols, short[] sums) {
+        int st = 16 * cols, bt = cols / Q8Activations.BLOCK;
+        for (int c = 0; c < 4; c++) {
+            long q = bo + QS + 16L * 32 * c;
+            int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+            ShortVector l0 = ShortVector.zero(S1), l1 = l0, h0 = l0, h1 = l0;
+            for (int j = 0; j < 32; j++) {
+                ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B16, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S1, 0);
+                ShortVector lo = v.and((short) 0xF), hi = ((ShortVector) v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts()).and((short) 0xF);
+                int il = rl + 16 * j, ih = rh + 16 * j;
+                l0 = lo.mul(ShortVector.fromArray(S1, rep, il)).add(l0);
+                h0 = hi.mul(ShortVector.fromArray(S1, rep, ih)).add(h0);
+                l1 = lo.mul(ShortVector.fromArray(S1, rep, il + st)).add(l1);
+                h1 = hi.mul(ShortVector.fromArray(S1, rep, ih + st)).add(h1);
+            }
+            int blk = (col + 64 * c) / Q8Activations.BLOCK, s = 32 * c;
+            l0.sub((short) (8 * qsums[blk])).intoArray(sums, s);
+            h0.sub((short) (8 * qsums[blk + 1])).intoArray(sums, s + 16);
+            l1.sub((short) (8 * qsums[blk + bt])).intoArray(sums, 256 + s);
+            h1.sub((short) (8 * qsums[blk + bt + 1])).intoArray(sums, 256 + s + 16);
         }
     }
 }

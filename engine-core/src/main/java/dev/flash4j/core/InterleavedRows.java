@@ -54,6 +54,25 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
     void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff);
 
     /**
+     * Whether this copy's 8-bit kernels measured faster than its float kernels on this CPU, which
+     * {@link ActivationPrecision#AUTO} follows. Where the float kernel is already bound by memory
+     * reads, or by the 8-bit kernel's widening, it is not.
+     */
+    default boolean eightBitFaster() {
+        return false;
+    }
+
+    /**
+     * {@link #dotQ8} for {@code tokens} tokens, token {@code t}'s activations at {@code a[t * cols ..]}
+     * (as {@link Q8Activations#quantizeRows} leaves them), its outputs at
+     * {@code out[outOff + t * outStride + r]}. This default does them one at a time; kernels that
+     * decode each quant vector once for several tokens override it.
+     */
+    default void dotTokensQ8(int g0, int g1, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < tokens; t++) dotQ8(g0, g1, a, t * cols, out, outOff + t * outStride);
+    }
+
+    /**
      * An interleaved copy of {@code w}'s whole groups in memory of its own (freed when no longer
      * referenced), made on the threads of {@code pool} (null: on the calling thread), or null if its
      * type has no interleaved kernels or it has fewer than 16 rows.

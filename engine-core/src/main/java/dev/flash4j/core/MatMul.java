@@ -8,8 +8,9 @@ package dev.flash4j.core;
  * weight row is read once and applied to every token while it is in cache, so the weights stream
  * from memory once per batch rather than once per token.
  *
- * <p>With {@link ActivationPrecision#Q8} the inputs are quantized to 8 bits once per call (on the
- * calling thread) and weight types with an 8-bit kernel use it; other types use floats.
+ * <p>Where the precision asks for 8 bits ({@link ActivationPrecision#eightBit}) the inputs are
+ * quantized once per call (on the calling thread) and weight types with an 8-bit kernel use it;
+ * other types use floats.
  */
 public final class MatMul {
     private static final int ROW_GRAIN = 16;
@@ -69,7 +70,7 @@ public final class MatMul {
             interleaved(pool, loops, w, x, xOffs, batch, out, outOff, rows, p);
             return;
         }
-        if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
+        if (p.eightBit(w) && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = loops.q8(batch * cols).quantize(x, 0, batch * cols);
             run(pool, rows, ROW_GRAIN, loops.q8Rows.set(w, f, a, batch, out, outOff, rows));
             return;
@@ -96,7 +97,7 @@ public final class MatMul {
             interleaved(pool, loops, w, x, xOffs, count, out, 0, outStride, p);
             return;
         }
-        if (p == ActivationPrecision.Q8 && w.format() instanceof Q8DotFormat f) {
+        if (p.eightBit(w) && w.format() instanceof Q8DotFormat f) {
             Q8Activations a = loops.q8(count * cols);
             a.quantizeRows(x, xStride, sel, count, cols);
             run(pool, rows, ROW_GRAIN, loops.q8Rows.set(w, f, a, count, out, 0, outStride));
@@ -108,11 +109,11 @@ public final class MatMul {
     /**
      * Whether {@code tokens} tokens on {@code w} with activations {@code p} take the tiled path. The
      * later threshold is for the float multi-token kernels; 8-bit activations on an interleaved
-     * matrix still go one token at a time, so they keep the earlier one.
+     * matrix keep the earlier one (most of its types go one token at a time).
      */
     static boolean tiled(WeightMatrix w, int tokens, ActivationPrecision p) {
         InterleavedRows iw = w.interleaved();
-        boolean multiToken = iw != null && p != ActivationPrecision.Q8;
+        boolean multiToken = iw != null && !p.eightBit(w);
         return tokens >= (multiToken ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
@@ -146,7 +147,7 @@ public final class MatMul {
         InterleavedRows iw = w.interleaved();
         int cols = w.cols(), groups = iw.groups();
         Q8Activations q8 = null;
-        if (p == ActivationPrecision.Q8) {
+        if (p.eightBit(w)) {
             q8 = loops.q8(tokens * cols);
             q8.quantizeRows(x, 1, xOffs, tokens, cols);
             q8.repeat16();
@@ -414,7 +415,7 @@ public final class MatMul {
                 iw.dotTokens(start, gEnd, x, xOffs, tokens, sums, cols / 32, out, outOff, outStride);
             } else for (int gi = start; gi < gEnd; gi++) {
                 // group-major: a group's weights (37 KB for 4096 Q4_K columns) stay in cache for all tokens
-                for (int t = 0; t < tokens; t++) iw.dotQ8(gi, gi + 1, q8, t * cols, out, outOff + t * outStride);
+                iw.dotTokensQ8(gi, gi + 1, q8, cols, tokens, out, outOff, outStride);
             }
             if (rest) {
                 for (int t = 0; t < tokens; t++) {

@@ -31,7 +31,27 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
     private int[] unitStart = new int[9];
     /** Per product (a reused array per slot): per-32-column sums of its inputs, token after token ({@link InterleavedRows#sums32}). */
     private float[][] sums = new float[8][];
+    /**
+     * With 8-bit activations, per product: the buffer its slot owns, and the quantized inputs it
+     * uses (its own buffer, or an earlier product's when both read the same inputs).
+     */
+    private Q8Activations[] q8Own = new Q8Activations[8], q8 = new Q8Activations[8];
     private int n;
+    private final ActivationPrecision precision;
+
+    /** Products with float activations. */
+    public MatVecBatch() {
+        this(ActivationPrecision.F32);
+    }
+
+    /**
+     * Products with activations of {@code precision}: where it asks for 8 bits
+     * ({@link ActivationPrecision#eightBit}) the interleaved matrices' whole groups take the 8-bit kernels ({@link InterleavedRows#dotTokensQ8}),
+     * the rows after them floats.
+     */
+    public MatVecBatch(ActivationPrecision precision) {
+        this.precision = precision;
+    }
 
     /** Whether {@code tokenCount} tokens on {@code matrix} belong here rather than to the tiled prompt kernels. */
     public static boolean fits(WeightMatrix matrix, int tokenCount) {
@@ -91,6 +111,8 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         outOff = Arrays.copyOf(outOff, c);
         outStride = Arrays.copyOf(outStride, c);
         sums = Arrays.copyOf(sums, c);
+        q8Own = Arrays.copyOf(q8Own, c);
+        q8 = Arrays.copyOf(q8, c);
         unitStart = Arrays.copyOf(unitStart, c + 1);
     }
 
@@ -100,13 +122,33 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         for (int i = 0; i < n; i++) {
             unitStart[i] = units;
             units += (w[i].rows() + ROWS_PER_UNIT - 1) / ROWS_PER_UNIT;
+            q8[i] = null;
             if (w[i].interleaved() == null) continue;
+            if (precision.eightBit(w[i])) {
+                q8[i] = quantized(i);
+                continue;
+            }
             int per = w[i].cols() / 32;
             if (sums[i] == null || sums[i].length < tokens[i] * per) sums[i] = new float[Math.max(tokens[i], 4) * per];
             for (int t = 0; t < tokens[i]; t++) InterleavedRows.sums32(x[i], xOffs[i][t], w[i].cols(), sums[i], t * per);
         }
         unitStart[n] = units;
         pool.parallelFor(units, 1, this);
+    }
+
+    /**
+     * Product {@code i}'s inputs quantized to 8 bits: the previous product's when it reads the same
+     * inputs (a decode step's q, k, v and gate products, an expert's gate and up), else its slot's
+     * buffer, (re)filled.
+     */
+    private Q8Activations quantized(int i) {
+        int cols = w[i].cols(), count = tokens[i];
+        if (i > 0 && q8[i - 1] != null && x[i - 1] == x[i] && w[i - 1].cols() == cols && tokens[i - 1] == count
+                && Arrays.equals(xOffs[i - 1], 0, count, xOffs[i], 0, count)) return q8[i - 1];
+        if (q8Own[i] == null || q8Own[i].capacity() < count * cols) q8Own[i] = new Q8Activations(Math.max(count, 4) * cols);
+        Q8Activations a = q8Own[i].quantizeRows(x[i], 1, xOffs[i], count, cols);
+        a.repeat16();
+        return a;
     }
 
     /** Work units {@code [start, end)}: unit u of product i covers its rows {@code 16(u - unitStart[i]) ..}. */
@@ -127,7 +169,9 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         int r0 = local * ROWS_PER_UNIT, r1 = Math.min(m.rows(), r0 + ROWS_PER_UNIT);
         if (iw != null) {
             int g0 = Math.min(local * GROUPS_PER_UNIT, iw.groups()), g1 = Math.min(g0 + GROUPS_PER_UNIT, iw.groups());
-            if (g1 > g0 && count == 1) iw.dot(g0, g1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
+            if (g1 > g0 && q8[i] != null) {
+                iw.dotTokensQ8(g0, g1, q8[i], m.cols(), count, out[i], outOff[i], outStride[i]);
+            } else if (g1 > g0 && count == 1) iw.dot(g0, g1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
             else if (g1 > g0) iw.dotTokens(g0, g1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
             r0 = Math.max(r0, iw.groups() * InterleavedRows.GROUP); // the rows after the whole groups, if in this unit
         }

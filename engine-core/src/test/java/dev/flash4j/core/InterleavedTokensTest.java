@@ -152,4 +152,39 @@ class InterleavedTokensTest {
         for (int i = 0; i < COLS; i++) s += Math.abs((double) row[i] * x[xOff + i]);
         return s;
     }
+
+    /**
+     * 8-bit activations: {@link InterleavedRows#dotTokensQ8} (on 256-bit vectors Q4_K's passes of 4
+     * and 2 tokens, else one token at a time) equals {@link InterleavedRows#dotQ8} token by token,
+     * for every token count 1..9, gaussian activations and the largest ones (every quant +-127,
+     * where Q4_K's short sums wrap and are corrected).
+     */
+    @Test
+    void multiToken8BitKernelsMatchTheSingleTokenKernel() {
+        Random rnd = new Random(17);
+        try (Arena arena = Arena.ofConfined()) {
+            for (GgmlType t : TYPES) {
+                WeightMatrix w = matrix(arena, t, rnd);
+                InterleavedRows iw = w.interleaved();
+                for (int pattern = 0; pattern < 2; pattern++) {
+                    for (int tokens = 1; tokens <= 9; tokens++) {
+                        float[] x = new float[tokens * COLS];
+                        for (int i = 0; i < x.length; i++) x[i] = pattern == 0 ? (float) (rnd.nextGaussian() + 0.2) : ((i / 32 + i / COLS) % 2 == 0 ? 1 : -1);
+                        Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
+                        a.repeat16();
+                        int outOff = 5, outStride = ROWS + 3;
+                        float[] got = new float[outOff + tokens * outStride], want = new float[got.length];
+                        iw.dotTokensQ8(0, iw.groups(), a, COLS, tokens, got, outOff, outStride);
+                        for (int k = 0; k < tokens; k++) iw.dotQ8(0, iw.groups(), a, k * COLS, want, outOff + k * outStride);
+                        for (int k = 0; k < tokens; k++) {
+                            for (int r = 0; r < iw.groups() * InterleavedRows.GROUP; r++) {
+                                int o = outOff + k * outStride + r;
+                                assertEquals(want[o], got[o], 1e-5f * (1 + Math.abs(want[o])), t + " pattern " + pattern + ", " + tokens + " tokens, token " + k + " row " + r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -110,7 +110,7 @@ class MatMulTest {
                                 // 8-bit activations where a kernel takes them: the interleaved one for the whole groups, the row one after
                                 InterleavedRows iw = f.w().interleaved();
                                 boolean q8Kernel = iw != null && r < iw.groups() * InterleavedRows.GROUP || BlockFormats.supportsQ8(t);
-                                double tol = p == ActivationPrecision.Q8 && !MatMul.tiled(f.w(), count, p) && q8Kernel ? 2e-2 : 1e-5;
+                                double tol = p.eightBit(f.w()) && !MatMul.tiled(f.w(), count, p) && q8Kernel ? 2e-2 : 1e-5;
                                 assertEquals(want, out[i * outStride + r], tol * scale, t + " " + p + " count " + count + " token " + i + " row " + r);
                             }
                         }
@@ -190,6 +190,35 @@ class MatMulTest {
                         }
                     }
                     assertTrue(worst < 2e-2, t + ": 8-bit activations moved a dot by " + worst + " of its magnitude");
+                }
+            }
+        }
+    }
+
+    /**
+     * 8-bit activations at their largest (every quant 127 or -127, blocks of one sign) meet every
+     * interleaved type: the short sums of the 8-bit kernels then reach their limits (Q4_K's 32
+     * products of up to 15*127 per lane wrap and are corrected), and each product must still equal
+     * the double reference on the quantized activations.
+     */
+    @Test
+    void q8ProductsStayExactAtTheLargestActivations() {
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
+                int rows = 80, cols = 768;
+                Fixture f = Fixture.random(arena, t, rows, cols, rnd);
+                for (int pattern = 0; pattern < 3; pattern++) {
+                    float[] x = new float[cols];
+                    // all +1; all -1; the sign flipping per 32-value block
+                    for (int i = 0; i < cols; i++) x[i] = pattern == 0 ? 1 : pattern == 1 ? -1 : ((i / 32) % 2 == 0 ? 1 : -1);
+                    Q8Activations a = new Q8Activations(cols).quantize(x, 0, cols);
+                    float[] xq = new float[cols];
+                    for (int i = 0; i < cols; i++) xq[i] = a.value(i);
+                    float[] out = new float[rows];
+                    MatMul.matmul(pool, f.w(), x, 1, out, 0, ActivationPrecision.Q8);
+                    for (int r = 0; r < rows; r++)
+                        assertEquals(f.dot(r, xq, 0), out[r], 1e-5 * f.absDot(r, xq, 0), t + " pattern " + pattern + " row " + r);
                 }
             }
         }

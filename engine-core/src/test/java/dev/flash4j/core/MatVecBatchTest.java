@@ -110,4 +110,59 @@ class MatVecBatchTest {
             }
         }
     }
+
+    /**
+     * With 8-bit activations: products of 1..4 tokens, some sharing their inputs with the product
+     * before them (one quantization for both), others not, each equal to MatMul's 8-bit product on
+     * its own for the interleaved groups' rows and to the float product for the rows after them.
+     */
+    @Test
+    void q8ProductsEqualSeparateOnes() {
+        Random rnd = new Random(13);
+        int cols = 512;
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            WeightMatrix[] ws = {
+                    random(arena, GgmlType.Q4_K, 37, cols, rnd, true),
+                    random(arena, GgmlType.Q6_K, 32, cols, rnd, true),
+                    random(arena, GgmlType.Q5_K, 19, cols, rnd, true),
+                    random(arena, GgmlType.Q8_0, 21, cols, rnd, true),
+                    random(arena, GgmlType.Q4_K, 35, cols, rnd, true),
+                    random(arena, GgmlType.Q8_0, 20, cols, rnd, false),
+            };
+            int tokensAvailable = 6;
+            float[] x = new float[tokensAvailable * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            MatVecBatch batch = new MatVecBatch(ActivationPrecision.Q8);
+            for (int count = 1; count <= 4; count++) {
+                int[] rows = new int[count];
+                for (int t = 0; t < count; t++) rows[t] = (2 * t + count) % tokensAvailable;
+                float[][] got = new float[ws.length][], want = new float[ws.length][];
+                batch.clear();
+                for (int i = 0; i < ws.length; i++) {
+                    // products 0-2 read the same tokens (shared quantization), 3 others, 4 and 5 the same as 3
+                    int[] r = i < 3 ? rows : new int[count];
+                    if (i >= 3) for (int t = 0; t < count; t++) r[t] = (rows[t] + 1) % tokensAvailable;
+                    int stride = ws[i].rows() + 5;
+                    got[i] = new float[2 + count * stride];
+                    want[i] = new float[2 + count * stride];
+                    batch.addRows(ws[i], x, cols, r, 0, count, got[i], 2, stride);
+                    InterleavedRows iw = ws[i].interleaved();
+                    int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
+                    for (int t = 0; t < count; t++) {
+                        float[] in = java.util.Arrays.copyOfRange(x, r[t] * cols, (r[t] + 1) * cols);
+                        float[] q8 = new float[ws[i].rows()], f32 = new float[ws[i].rows()];
+                        MatMul.matmul(pool, ws[i], in, 1, q8, 0, ActivationPrecision.Q8);
+                        MatMul.matvec(pool, ws[i], in, f32);
+                        for (int k = 0; k < ws[i].rows(); k++) want[i][2 + t * stride + k] = k < groupRows ? q8[k] : f32[k];
+                    }
+                }
+                batch.run(pool);
+                for (int i = 0; i < ws.length; i++) {
+                    for (int k = 0; k < want[i].length; k++) {
+                        assertEquals(want[i][k], got[i][k], 1e-4f * (1 + Math.abs(want[i][k])), count + " tokens, product " + i + ", output " + k);
+                    }
+                }
+            }
+        }
+    }
 }

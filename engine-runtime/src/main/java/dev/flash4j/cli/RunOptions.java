@@ -30,8 +30,8 @@ final class RunOptions {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "largest batch of prompt tokens per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--activations", defaultValue = "f32", paramLabel = "f32|q8",
-            description = "activations of quantized matrix products: f32 (exact) or q8 (8-bit per block of 32, llama.cpp's way; default ${DEFAULT-VALUE})")
+    @Option(names = "--activations", defaultValue = "f32", paramLabel = "f32|q8|auto",
+            description = "activations of quantized matrix products: f32 (exact), q8 (8-bit per block of 32, llama.cpp's way) or auto (8-bit only where this CPU's 8-bit kernel is faster: Q4_K on 256-bit vectors); default ${DEFAULT-VALUE}")
     String activations;
 
     @Option(names = "--repack", arity = "0..1", fallbackValue = "memory", defaultValue = "auto", paramLabel = "auto|file|memory|off",
@@ -73,7 +73,8 @@ final class RunOptions {
         ActivationPrecision precision = switch (activations.toLowerCase(java.util.Locale.ROOT)) {
             case "f32" -> ActivationPrecision.F32;
             case "q8", "q8_0", "int8" -> ActivationPrecision.Q8;
-            default -> throw new UserError("--activations must be f32 or q8, got '" + activations + "'");
+            case "auto" -> ActivationPrecision.AUTO;
+            default -> throw new UserError("--activations must be f32, q8 or auto, got '" + activations + "'");
         };
         // a batch never holds more than the context, and a larger one would only size buffers for nothing
         return new ModelOptions(t, type, context, Math.min(batch, context), precision, repackMode(), repackCacheDir());

@@ -124,7 +124,7 @@ public final class Step35Model {
     private void attention(WorkerPool pool, Step35State st, int il, Step35Weights.Block w, int n, int index0, int ropeShift) {
         int d = config.embedding(), hd = config.headDim(), nh = config.heads()[il], nkv = config.kvHeads()[il];
         rmsNormRows(pool, st, st.x, w.attnNorm(), st.h, n, d);
-        if (fusable(st, n) && MatVecBatch.fits(w.wq(), n) && MatVecBatch.fits(w.wk(), n) && MatVecBatch.fits(w.wv(), n) && MatVecBatch.fits(w.wGate(), n)) {
+        if (fusable(n) && MatVecBatch.fits(w.wq(), n) && MatVecBatch.fits(w.wk(), n) && MatVecBatch.fits(w.wv(), n) && MatVecBatch.fits(w.wGate(), n)) {
             // a few tokens: the four projections of the same input in one parallel loop
             st.fused.clear();
             st.fused.add(w.wq(), st.h, 0, d, n, st.q, 0, w.wq().rows());
@@ -162,11 +162,11 @@ public final class Step35Model {
 
     /**
      * Whether a pass of {@code n} tokens runs its products fused ({@link MatVecBatch}: several
-     * products per parallel loop): up to {@link #FUSED_MAX_TOKENS} tokens with float activations,
-     * i.e. decode steps and verify passes (8-bit activations keep their own kernels).
+     * products per parallel loop): up to {@link #FUSED_MAX_TOKENS} tokens, i.e. decode steps and
+     * verify passes, with either activation precision.
      */
-    private static boolean fusable(Step35State st, int n) {
-        return n <= FUSED_MAX_TOKENS && st.activations == ActivationPrecision.F32;
+    private static boolean fusable(int n) {
+        return n <= FUSED_MAX_TOKENS;
     }
 
     /** {@code x += ffn(norm(x))}: dense, or routed experts plus the shared expert. */
@@ -176,7 +176,7 @@ public final class Step35Model {
         int[] all = st.tokensOfExpert;
         for (int b = 0; b < n; b++) all[b] = b;
         if (w.dense() != null) {
-            if (fusable(st, n)) {
+            if (fusable(n)) {
                 st.fusedStart[0] = 0;
                 fuseAll(st, 0, w.dense(), n);
                 if (FeedForward.fusedFits(st.fusedFfns, 1, st.fusedStart, d, st.ffGate, st.ffDown)) {
@@ -191,7 +191,7 @@ public final class Step35Model {
         int ne = config.experts(), k = moe.routing().topK();
         MatMul.matmul(pool, moe.router(), st.h, n, st.router, 0, st.activations);
         for (int b = 0; b < n; b++) moe.routing().route(st.router, b * ne, st.expertIds, st.expertWeights, b * k);
-        if (fusable(st, n)) {
+        if (fusable(n)) {
             // a few tokens: every chosen expert with its tokens, then the shared one with all; gate/up products in one loop, down in another
             st.fusedStart[0] = 0;
             int count = 0;

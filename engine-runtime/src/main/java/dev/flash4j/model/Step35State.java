@@ -27,7 +27,7 @@ public final class Step35State {
     final float[] expertWeights, weightsOfExpert;
     final float[] cos, sin;
     /** A single token's products fused into one parallel loop each (see {@code Step35Model}); reused every step. */
-    final MatVecBatch fused = new MatVecBatch();
+    final MatVecBatch fused;
     /**
      * A small batch's FFNs for {@code FeedForward.addAllTo}: the experts its tokens chose and the
      * shared one ({@code fusedFfns}), each FFN's tokens ({@code fusedRows[fusedStart[j] ..
@@ -47,6 +47,7 @@ public final class Step35State {
         this.contextSize = contextSize;
         this.maxBatch = maxBatch;
         this.activations = activations;
+        this.fused = new MatVecBatch(activations);
         this.caches = new LayerKvCache[c.blocks()];
         for (int il = 0; il < c.blocks(); il++) {
             int window = c.windowOf(il);
