@@ -28,9 +28,12 @@ import java.lang.foreign.ValueLayout;
  * per-sub-block sum; per sub-block, that sum times the rows' scales; per block, times d, minus
  * dmin times the rows' mins times the activation sums of the sub-blocks.
  *
- * <p>8-bit kernel: quants stay integers in 16 short lanes (one per row), multiplied by the broadcast
- * activation quant; a lane adds at most 16 products of at most 15*127 (30480, no overflow) before
- * it is widened to an int sum; at the end of a sub-block the int sum is scaled once in floats.
+ * <p>8-bit kernels: quants stay integers in short lanes (one per row), multiplied by the broadcast
+ * activation quant. On 512-bit vectors a lane adds at most 16 products of at most 15*127 (30480, no
+ * overflow) before it is widened to an int sum; on 256-bit ones it adds all 32 of a sub-block,
+ * wrapping, and one subtraction makes the sum exact ({@link #quadSumsQ8Narrow}). At the end of a
+ * sub-block the sum is scaled once in floats. On 256-bit vectors there are also passes of 2 and 4
+ * tokens ({@link #tokensQ8}), and these kernels are faster than the float ones ({@link #eightBitFaster}).
  */
 final class InterleavedQ4K extends InterleavedKQuant {
     static final int BLOCK_BYTES = 64 + 64 + 128 + 128 + 2048;
