@@ -105,7 +105,10 @@ final class TiledMatMul {
             src.dequantizeGroup(g, tile);
             int o = outOff + g * g16;
             int t = 0;
-            for (; blocks != null && t + 8 <= tokens; t += 8) outer8(tile, cols, blocks, t * cols, t, out, o, outStride);
+            for (; blocks != null && t + 8 <= tokens; t += 8) {
+                if (L < g16) outer8Narrow(tile, cols, blocks, t * cols, t, out, o, outStride);
+                else outer8(tile, cols, blocks, t * cols, t, out, o, outStride);
+            }
             for (; t + 4 <= tokens; t += 4) outer4(tile, cols, x, xOffs, t, out, o, outStride);
             for (; t < tokens; t++) outer1(tile, cols, x, xOffs[t], out, o + t * outStride);
         }
@@ -186,6 +189,32 @@ final class TiledMatMul {
             int p = o + t * ts + h;
             c0.intoArray(out, p); c1.intoArray(out, p + ts); c2.intoArray(out, p + 2 * ts); c3.intoArray(out, p + 3 * ts);
             c4.intoArray(out, p + 4 * ts); c5.intoArray(out, p + 5 * ts); c6.intoArray(out, p + 6 * ts); c7.intoArray(out, p + 7 * ts);
+        }
+    }
+
+    /**
+     * {@link #outer8} on 256-bit vectors: the 8 tokens in two passes of 4, each over both 8-row
+     * halves of the tile (8 accumulators). Per column a pass loads the two halves and broadcasts 4
+     * activations for 8 FMAs; {@link #outer8}'s pass per half broadcasts 8 for 8 FMAs, and the
+     * broadcasts compete with the FMAs for issue. (8 tokens x both halves would need 16
+     * accumulators plus 3 more registers: AVX2 has 16.)
+     */
+    private static void outer8Narrow(float[] tile, int cols, float[] blocks, int xb, int t, float[] out, int o, int ts) {
+        int g = InterleavedRows.GROUP;
+        for (int p = 0; p < 8; p += 4) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int c = 0; c < cols; c++) {
+                FloatVector wa = FloatVector.fromArray(F, tile, g * c), wb = FloatVector.fromArray(F, tile, g * c + L);
+                int i = xb + 8 * c + p;
+                FloatVector v = FloatVector.broadcast(F, blocks[i]); a0 = wa.fma(v, a0); b0 = wb.fma(v, b0);
+                v = FloatVector.broadcast(F, blocks[i + 1]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
+                v = FloatVector.broadcast(F, blocks[i + 2]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
+                v = FloatVector.broadcast(F, blocks[i + 3]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
+            }
+            int q = o + (t + p) * ts;
+            a0.intoArray(out, q); a1.intoArray(out, q + ts); a2.intoArray(out, q + 2 * ts); a3.intoArray(out, q + 3 * ts);
+            q += L;
+            b0.intoArray(out, q); b1.intoArray(out, q + ts); b2.intoArray(out, q + 2 * ts); b3.intoArray(out, q + 3 * ts);
         }
     }
 
