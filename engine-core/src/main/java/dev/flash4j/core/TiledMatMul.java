@@ -221,6 +221,22 @@ final class TiledMatMul {
     /** Tokens {@code t .. t+3} against a 16-row column-major tile (see {@link #outer8}). */
     private static void outer4(float[] tile, int cols, float[] x, int[] xOffs, int t, float[] out, int o, int ts) {
         int x0 = xOffs[t], x1 = xOffs[t + 1], x2 = xOffs[t + 2], x3 = xOffs[t + 3];
+        if (L < InterleavedRows.GROUP) { // 256-bit vectors: both halves in one pass, as in outer8Narrow
+            int g = InterleavedRows.GROUP;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int c = 0; c < cols; c++) {
+                FloatVector wa = FloatVector.fromArray(F, tile, g * c), wb = FloatVector.fromArray(F, tile, g * c + L);
+                FloatVector v = FloatVector.broadcast(F, x[x0 + c]); a0 = wa.fma(v, a0); b0 = wb.fma(v, b0);
+                v = FloatVector.broadcast(F, x[x1 + c]); a1 = wa.fma(v, a1); b1 = wb.fma(v, b1);
+                v = FloatVector.broadcast(F, x[x2 + c]); a2 = wa.fma(v, a2); b2 = wb.fma(v, b2);
+                v = FloatVector.broadcast(F, x[x3 + c]); a3 = wa.fma(v, a3); b3 = wb.fma(v, b3);
+            }
+            int q = o + t * ts;
+            a0.intoArray(out, q); a1.intoArray(out, q + ts); a2.intoArray(out, q + 2 * ts); a3.intoArray(out, q + 3 * ts);
+            q += L;
+            b0.intoArray(out, q); b1.intoArray(out, q + ts); b2.intoArray(out, q + 2 * ts); b3.intoArray(out, q + 3 * ts);
+            return;
+        }
         for (int h = 0; h < InterleavedRows.GROUP; h += L) {
             FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
             for (int c = 0; c < cols; c++) {
