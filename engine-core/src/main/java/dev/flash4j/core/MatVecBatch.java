@@ -4,15 +4,15 @@ import java.util.Arrays;
 
 /**
  * Several independent small products ({@code out_i[t] = W_i x_i[t]} for a few tokens {@code t},
- * float activations) run as ONE parallel loop. A decode step's MoE block multiplies 9 experts times
- * 3 matrices of a few MB each; as one parallel loop per product that is 27 points per layer where
- * the threads start together and then wait for the slowest chunk, and on two cores that waiting
- * measured 10-20% of a decode step. Here the products' rows form one index space of work units (four
- * 16-row groups of an interleaved matrix, or 64 rows of any other), handed out in chunks across the
- * products, so the threads meet once per batch of products. A product of several tokens (a
- * verify pass's tokens routed to one expert) uses the multi-token interleaved kernels
- * ({@link InterleavedRows#dotTokens}); keep those to small counts ({@link #fits}): prompt-sized
- * batches belong to {@link MatMul}'s tiled path.
+ * activations as the batch's {@link ActivationPrecision} says) run as ONE parallel loop. A decode
+ * step's MoE block multiplies 9 experts times 3 matrices of a few MB each; as one parallel loop
+ * per product that is 27 points per layer where the threads start together and then wait for the
+ * slowest chunk, and on two cores that waiting measured 10-20% of a decode step. Here the
+ * products' rows form one index space of work units (four 16-row groups of an interleaved
+ * matrix, or 64 rows of any other), handed out in chunks across the products, so the threads meet
+ * once per batch of products. A product of several tokens (a verify pass's tokens routed to one
+ * expert) uses the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}); keep
+ * those to small counts ({@link #fits}): prompt-sized batches belong to {@link MatMul}'s tiled path.
  *
  * <p>Reusable and not thread-safe: {@link #clear}, {@link #add} the products, {@link #run}; the
  * arrays grow on demand and are then kept, so steady-state use allocates nothing. Each session (or
@@ -46,8 +46,8 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
 
     /**
      * Products with activations of {@code precision}: where it asks for 8 bits
-     * ({@link ActivationPrecision#eightBit}) the interleaved matrices' whole groups take the 8-bit kernels ({@link InterleavedRows#dotTokensQ8}),
-     * the rows after them floats.
+     * ({@link ActivationPrecision#eightBit}) the interleaved matrices' whole groups take the 8-bit
+     * kernels ({@link InterleavedRows#dotTokensQ8}), the rows after them floats.
      */
     public MatVecBatch(ActivationPrecision precision) {
         this.precision = precision;

@@ -42,7 +42,7 @@ public record FeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down,
      * a step's routed and shared experts then cost two meeting points of the threads instead of
      * three per expert. Entry {@code e = start[j] + i} keeps its hidden state at
      * {@code gateBuf[e * H ..]} ({@code H} = the largest hidden size) and its output at
-     * {@code downBuf[e * dim ..]}; see {@link #fusedFits}. Float activations.
+     * {@code downBuf[e * dim ..]}; see {@link #fusedFits}. Activations as {@code batch} was made for.
      */
     public static void addAllTo(WorkerPool pool, MatVecBatch batch, FeedForward[] ffns, int count, int[] rows, int[] start, float[] weight,
                                 float[] h, int dim, float[] out, float[] gateBuf, float[] upBuf, float[] downBuf) {
