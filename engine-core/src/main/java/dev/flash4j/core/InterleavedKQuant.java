@@ -72,6 +72,17 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         java.util.Arrays.fill(out, o, o + Wide.L, 0f);
     }
 
+    /**
+     * Zeroes a group's {@link #GROUP} outputs at {@code out[o ..]}, for the 8-bit kernels, which
+     * work a whole group at a time at both widths. (They cleared {@link Wide#L} outputs, all of a
+     * group only on 512-bit vectors: on 256-bit ones rows 8-15 of every group added onto what the
+     * output array held before, which tests with fresh arrays did not see and a model's reused
+     * buffers did: {@code --activations q8} at 256 bits was far off the reference.)
+     */
+    static void clearGroup(float[] out, int o) {
+        java.util.Arrays.fill(out, o, o + GROUP, 0f);
+    }
+
     /** Row sets ("units" of {@link Wide#L} rows) a quad kernel ({@link #quadBlock}) works on at once. */
     static final int QUAD = 4;
 
@@ -395,10 +406,10 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         for (; g + QUAD <= g1; g += QUAD) {
             // four groups at a time, as the float kernel does (dot): each activation load serves four
             int o0 = outOff + GROUP * g, o1 = o0 + GROUP, o2 = o1 + GROUP, o3 = o2 + GROUP;
-            clearLanes(out, o0);
-            clearLanes(out, o1);
-            clearLanes(out, o2);
-            clearLanes(out, o3);
+            clearGroup(out, o0);
+            clearGroup(out, o1);
+            clearGroup(out, o2);
+            clearGroup(out, o3);
             for (int b = 0; b < blocks; b++) {
                 long b0 = g * gb + (long) b * blockBytes, b1 = b0 + gb, b2 = b1 + gb, b3 = b2 + gb;
                 int col = aOff + BLOCK * b;
@@ -414,7 +425,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         for (; g < g1; g++) {
             long go = g * groupBytes();
             int o = outOff + GROUP * g;
-            clearLanes(out, o);
+            clearGroup(out, o);
             for (int b = 0; b < blocks; b++) {
                 long bo = go + (long) b * blockBytes;
                 blockQ8(bo, a, aOff + BLOCK * b, out, o);

@@ -174,6 +174,8 @@ class InterleavedTokensTest {
                         a.repeat16();
                         int outOff = 5, outStride = ROWS + 3;
                         float[] got = new float[outOff + tokens * outStride], want = new float[got.length];
+                        java.util.Arrays.fill(got, 1e4f); // what reused buffers hold: the kernels must overwrite it
+                        java.util.Arrays.fill(want, -1e4f);
                         iw.dotTokensQ8(0, iw.groups(), a, COLS, tokens, got, outOff, outStride);
                         for (int k = 0; k < tokens; k++) iw.dotQ8(0, iw.groups(), a, k * COLS, want, outOff + k * outStride);
                         for (int k = 0; k < tokens; k++) {

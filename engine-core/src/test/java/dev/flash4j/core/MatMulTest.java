@@ -175,6 +175,7 @@ class MatMulTest {
                     float[] xq = new float[x.length];
                     for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
                     float[] out = new float[batch * rows];
+                    java.util.Arrays.fill(out, 1e4f); // what a reused buffer holds: the product must overwrite it
                     MatMul.matmul(pool, f.w(), x, batch, out, 0, ActivationPrecision.Q8);
                     float[] plain = new float[batch * rows];
                     MatMul.matmul(pool, f.plain(), x, batch, plain, 0, ActivationPrecision.Q8);
@@ -216,6 +217,7 @@ class MatMulTest {
                     float[] xq = new float[cols];
                     for (int i = 0; i < cols; i++) xq[i] = a.value(i);
                     float[] out = new float[rows];
+                    java.util.Arrays.fill(out, -1e4f); // what a reused buffer holds
                     MatMul.matmul(pool, f.w(), x, 1, out, 0, ActivationPrecision.Q8);
                     for (int r = 0; r < rows; r++)
                         assertEquals(f.dot(r, xq, 0), out[r], 1e-5 * f.absDot(r, xq, 0), t + " pattern " + pattern + " row " + r);
