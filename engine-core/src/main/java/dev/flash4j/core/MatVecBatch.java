@@ -119,13 +119,15 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
     /** Runs every product added since the last {@link #clear}, on all threads of {@code pool}. */
     public void run(WorkerPool pool) {
         int units = 0;
+        int lastQ8 = -1; // the last product quantized so far, whose inputs the next may share
         for (int i = 0; i < n; i++) {
             unitStart[i] = units;
             units += (w[i].rows() + ROWS_PER_UNIT - 1) / ROWS_PER_UNIT;
             q8[i] = null;
             if (w[i].interleaved() == null) continue;
             if (precision.eightBit(w[i])) {
-                q8[i] = quantized(i);
+                q8[i] = quantized(i, lastQ8);
+                lastQ8 = i;
                 continue;
             }
             int per = w[i].cols() / 32;
@@ -137,14 +139,15 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
     }
 
     /**
-     * Product {@code i}'s inputs quantized to 8 bits: the previous product's when it reads the same
-     * inputs (a decode step's q, k, v and gate products, an expert's gate and up), else its slot's
-     * buffer, (re)filled.
+     * Product {@code i}'s inputs quantized to 8 bits: those of product {@code j} (the last one
+     * quantized before it, or -1) when both read the same inputs (a decode step's q and gate
+     * products around the float k and v, an expert's gate and up, all experts' in a decode step),
+     * else its slot's buffer, (re)filled.
      */
-    private Q8Activations quantized(int i) {
+    private Q8Activations quantized(int i, int j) {
         int cols = w[i].cols(), count = tokens[i];
-        if (i > 0 && q8[i - 1] != null && x[i - 1] == x[i] && w[i - 1].cols() == cols && tokens[i - 1] == count
-                && Arrays.equals(xOffs[i - 1], 0, count, xOffs[i], 0, count)) return q8[i - 1];
+        if (j >= 0 && x[j] == x[i] && w[j].cols() == cols && tokens[j] == count
+                && Arrays.equals(xOffs[j], 0, count, xOffs[i], 0, count)) return q8[j];
         if (q8Own[i] == null || q8Own[i].capacity() < count * cols) q8Own[i] = new Q8Activations(Math.max(count, 4) * cols);
         Q8Activations a = q8Own[i].quantizeRows(x[i], 1, xOffs[i], count, cols);
         a.repeat16();
