@@ -63,10 +63,11 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * Zeroes the {@link Wide#L} outputs at {@code out[o ..]} before a group's blocks add into them.
-     * A plain fill, not a zero vector: where C2 compiled a kernel's group loop without inlining its
-     * Vector API calls, the vector was an allocation per group (2-3 KB per token, one run in five
-     * 1.1 MB, on the 8-bit path).
+     * Zeroes the {@link Wide#L} outputs at {@code out[o ..]} of one unit of rows before the float
+     * kernels add a group's blocks into them (the 8-bit kernels, a whole group at a time, use
+     * {@link #clearGroup}). A plain fill, not a zero vector: where C2 compiled a kernel's group loop
+     * without inlining its Vector API calls, the vector was an allocation per group (2-3 KB per
+     * token, one run in five 1.1 MB, on the 8-bit path).
      */
     static void clearLanes(float[] out, int o) {
         java.util.Arrays.fill(out, o, o + Wide.L, 0f);
