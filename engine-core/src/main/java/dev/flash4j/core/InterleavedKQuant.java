@@ -235,13 +235,13 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * Several tokens, groups {@code [g0, g1)}, in passes of up to 4 tokens ({@link InterleavedTokens}).
      * A quad's groups (as {@link #dot} takes them: four on 512-bit vectors, two on 256-bit ones)
      * take every pass before the next quad: a pass of one token through {@link #dot}, of two
-     * through {@link #quadBlock2} (four units, as many streams through memory as one token has),
-     * of three and four as two passes over the quad, the second reading its weights from L2. On
-     * the slice model (Q4_K_S, 2 threads, 512 bits) this took a pass of 2 tokens from 108-136 ms
-     * to 83-89 (one token: 69-88), of 3 from 124-135 to 104-110; per group, one stream per thread
-     * had left those passes at half the memory rate of one token's. A pass of 4 measured the same
-     * as through {@link #groups4} (two groups, each broadcast activation feeding one FMA per
-     * group), and 20% faster at 256 bits. Groups after the last whole quad: {@link #tokensByGroup}.
+     * through {@link #quadBlock2} (four units, as many streams through memory as one token has).
+     * Passes of three and four go group by group where {@link #groupPasses} says so (each quant
+     * vector converted once for all the pass's tokens), else as two passes over the quad, the
+     * second reading its weights from L2. On the slice model (Q4_K_S, 2 threads, 512 bits) the
+     * quad passes took a pass of 2 tokens from 108-136 ms to 83-89 (one token: 69-88), of 3 from
+     * 124-135 to 104-110: per group, one stream per thread had left those passes at half the
+     * memory rate of one token's. Groups after the last whole quad: {@link #tokensByGroup}.
      */
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
@@ -252,7 +252,12 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             for (int t = 0; t < tokens; ) {
                 int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
                 if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
-                else {
+                else if (n > 2 && groupPasses(n)) {
+                    for (int q = g; q < g + step; q++) {
+                        if (n == 4 && Wide.L == GROUP) twoGroups4(q++, x, xOffs, t, sums, sStride, out, o, outStride, acc);
+                        else groupPass(q, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
+                    }
+                } else {
                     // two tokens; the third or the third and fourth in a second pass over the same weights, now in L2
                     quadTokens2(g, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
                     if (n == 3) dot(g, g + step, x, xOffs[t + 2], sums, (t + 2) * sStride, out, o + 2 * outStride);
@@ -262,6 +267,22 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             }
         }
         tokensByGroup(g, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+    }
+
+    /**
+     * Whether {@link #dotTokens} takes a quad's passes of {@code n} (3 or 4) tokens group by group
+     * ({@link #groups4} for two groups at once on 512-bit vectors, {@link #group4} and
+     * {@link #group3} per half group on 256-bit ones) rather than as two passes over the quad.
+     * Group by group each quant vector is converted to floats once for all the pass's tokens,
+     * against twice; a quad pass keeps four streams through memory, against two or one. By
+     * default: passes of 4 on 512-bit vectors. Measured in a throwaway harness, four tokens over
+     * 8000 groups (311-565 MB) on 2 threads, alternated (medians of 21 ratios, 2026-12-07):
+     * 512 bits Q4_K 1.05, Q6_K 1.03 (with the data in L2, one thread: Q4_K 1.25, Q5_K 1.23,
+     * Q6_K 1.29, Q8_0 1.15); 256 bits Q4_K 1.15 (in L2, Q5_K 0.90, Q6_K 0.97, Q8_0 0.87). Three
+     * tokens one group at a time: 512 bits Q4_K 1.13 but Q6_K 0.88, 256 bits Q4_K 1.37.
+     */
+    boolean groupPasses(int n) {
+        return n == 4 && Wide.L == GROUP;
     }
 
     /**
@@ -329,17 +350,22 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
 
     /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens, half a group at a time on 256-bit vectors. */
     private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
-        long go = g * groupBytes();
         for (int t = t0; t < tokens; ) {
             int n = Math.min(InterleavedTokens.PASS, tokens - t);
             if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-            else for (int h = 0; h < GROUP; h += Wide.L) {
-                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-                InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
-            }
+            else groupPass(g, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
             t += n;
+        }
+    }
+
+    /** Tokens {@code [t, t+n)} ({@code n} 2 to 4) of group {@code g}, half a group at a time on 256-bit vectors. */
+    private void groupPass(int g, int t, int n, float[] x, int[] xOffs, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        long go = g * groupBytes();
+        for (int h = 0; h < GROUP; h += Wide.L) {
+            if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+            else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+            else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+            InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
         }
     }
 

@@ -623,6 +623,16 @@ final class InterleavedQ4K extends InterleavedKQuant {
         return Wide.L < G;
     }
 
+    /**
+     * Passes of 3 and 4 tokens group by group at both widths: Q4_K spends the most instructions
+     * per byte (two nibbles, two conversions per load), so converting once for all tokens pays
+     * even with fewer streams through memory (see {@link InterleavedKQuant#groupPasses}).
+     */
+    @Override
+    boolean groupPasses(int n) {
+        return true;
+    }
+
     /** Per thread: a multi-token pass's short sums ({@link #tokenSums}), 256 per token. */
     private static final ThreadLocal<short[]> TOKEN_SUMS = ThreadLocal.withInitial(() -> new short[InterleavedTokens.PASS * 256]);
 
