@@ -235,13 +235,14 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * Several tokens, groups {@code [g0, g1)}, in passes of up to 4 tokens ({@link InterleavedTokens}).
      * A quad's groups (as {@link #dot} takes them: four on 512-bit vectors, two on 256-bit ones)
      * take every pass before the next quad: a pass of one token through {@link #dot}, of two
-     * through {@link #quadBlock2} (four units, as many streams through memory as one token has).
-     * Passes of three and four go group by group where {@link #groupPasses} says so (each quant
-     * vector converted once for all the pass's tokens), else as two passes over the quad, the
-     * second reading its weights from L2. On the slice model (Q4_K_S, 2 threads, 512 bits) the
-     * quad passes took a pass of 2 tokens from 108-136 ms to 83-89 (one token: 69-88), of 3 from
-     * 124-135 to 104-110: per group, one stream per thread had left those passes at half the
-     * memory rate of one token's. Groups after the last whole quad: {@link #tokensByGroup}.
+     * through {@link #quadBlock2} (four units, as many streams through memory as one token has),
+     * of three and four as two passes over the quad, the second reading its weights from L2 -
+     * unless {@link #groupPasses} sends the pass group by group (each quant vector converted once
+     * for all the pass's tokens). On the slice model (Q4_K_S, 2 threads, 512 bits) the quad passes
+     * had taken a pass of 2 tokens from 108-136 ms to 83-89 (one token: 69-88), of 3 from 124-135
+     * to 104-110, against the per-group kernels of that time: with one stream per thread those
+     * passes had run at half the memory rate of one token's. Groups after the last whole quad:
+     * {@link #tokensByGroup}.
      */
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
@@ -252,7 +253,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             for (int t = 0; t < tokens; ) {
                 int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
                 if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
-                else if (n > 2 && groupPasses(n)) {
+                else if (groupPasses(n)) {
                     for (int q = g; q < g + step; q++) {
                         if (n == 4 && Wide.L == GROUP) twoGroups4(q++, x, xOffs, t, sums, sStride, out, o, outStride, acc);
                         else groupPass(q, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
@@ -270,16 +271,23 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * Whether {@link #dotTokens} takes a quad's passes of {@code n} (3 or 4) tokens group by group
-     * ({@link #groups4} for two groups at once on 512-bit vectors, {@link #group4} and
-     * {@link #group3} per half group on 256-bit ones) rather than as two passes over the quad.
-     * Group by group each quant vector is converted to floats once for all the pass's tokens,
-     * against twice; a quad pass keeps four streams through memory, against two or one. By
-     * default: passes of 4 on 512-bit vectors. Measured in a throwaway harness, four tokens over
-     * 8000 groups (311-565 MB) on 2 threads, alternated (medians of 21 ratios, 2026-12-07):
-     * 512 bits Q4_K 1.05, Q6_K 1.03 (with the data in L2, one thread: Q4_K 1.25, Q5_K 1.23,
-     * Q6_K 1.29, Q8_0 1.15); 256 bits Q4_K 1.15 (in L2, Q5_K 0.90, Q6_K 0.97, Q8_0 0.87). Three
-     * tokens one group at a time: 512 bits Q4_K 1.13 but Q6_K 0.88, 256 bits Q4_K 1.37.
+     * Whether {@link #dotTokens} takes a quad's passes of {@code n} (2 to 4) tokens group by group
+     * ({@link #groups4} for two groups at once for 4 tokens on 512-bit vectors, else
+     * {@link #group4}, {@link #group3}, {@link #group2} per group, half a group at a time on
+     * 256-bit vectors) rather than as quad passes. Group by group, passes of 3 and 4 convert each
+     * quant vector once instead of twice; a quad pass keeps four streams through memory, against
+     * two or one. By default: passes of 4 on 512-bit vectors. Measured in a throwaway harness
+     * (ratios of speeds, per group over quad, alternated in one process, medians of 21; data
+     * streamed from memory by 2 threads, 4000-8000 groups, 2026-12-07):
+     * <pre>
+     *   tokens  bits  Q4_K  Q5_K  Q6_K  Q8_0
+     *     4     512   1.05        1.03         (data in L2, one thread: 1.25 1.23 1.29 1.15)
+     *     4     256   1.15                     (in L2: Q5_K 0.90, Q6_K 0.97, Q8_0 0.87)
+     *     3     512   1.13        0.88
+     *     3     256   1.37
+     *     2     512   1.13  0.93  1.00  0.86
+     *     2     256   1.31  0.96  1.10  0.91
+     * </pre>
      */
     boolean groupPasses(int n) {
         return n == 4 && Wide.L == GROUP;

@@ -624,9 +624,9 @@ final class InterleavedQ4K extends InterleavedKQuant {
     }
 
     /**
-     * Passes of 3 and 4 tokens group by group at both widths: Q4_K spends the most instructions
-     * per byte (two nibbles, two conversions per load), so converting once for all tokens pays
-     * even with fewer streams through memory (see {@link InterleavedKQuant#groupPasses}).
+     * Every pass of several tokens group by group, at both widths: Q4_K spends the most
+     * instructions per byte (two nibbles, two conversions per load), and its per-group kernels
+     * beat the quad passes even with fewer streams through memory (see {@link InterleavedKQuant#groupPasses}).
      */
     @Override
     boolean groupPasses(int n) {
