@@ -236,13 +236,31 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * A quad's groups (as {@link #dot} takes them: four on 512-bit vectors, two on 256-bit ones)
      * take every pass before the next quad: a pass of one token through {@link #dot}, of two
      * through {@link #quadBlock2} (four units, as many streams through memory as one token has),
-     * of three and four as two passes over the quad, the second reading its weights from L2 -
-     * unless {@link #groupPasses} sends the pass group by group (each quant vector converted once
-     * for all the pass's tokens). On the slice model (Q4_K_S, 2 threads, 512 bits) the quad passes
-     * had taken a pass of 2 tokens from 108-136 ms to 83-89 (one token: 69-88), of 3 from 124-135
-     * to 104-110, against the per-group kernels of that time: with one stream per thread those
-     * passes had run at half the memory rate of one token's. Groups after the last whole quad:
-     * {@link #tokensByGroup}.
+     * of three as two plus one, of four as two plus two, the second pass reading the quad's
+     * weights from L2 - except passes of four on 512-bit vectors, which go two groups at a time
+     * through {@link #groups4} (each quant vector converted once for all four tokens, two
+     * streams). On the slice model (Q4_K_S, 2 threads, 512 bits) the quad passes had taken a pass
+     * of 2 tokens from 108-136 ms to 83-89 (one token: 69-88), of 3 from 124-135 to 104-110,
+     * against the per-group kernels: with one stream per thread those passes had run at half the
+     * memory rate of one token's. Groups after the last whole quad: {@link #tokensByGroup}.
+     *
+     * <p>Per group against quad, measured 2026-12-07 in a throwaway harness (ratios of speeds,
+     * alternated in one process, medians of 21; 2 threads streaming 4000-16000 groups):
+     * <pre>
+     *   tokens  bits  Q4_K       Q5_K  Q6_K  Q8_0
+     *     4     512   1.00-1.05        1.03        (data in L2, one thread: 1.25 1.23 1.29 1.15)
+     *     4     256   1.15                         (in L2: Q5_K 0.90, Q6_K 0.97, Q8_0 0.87)
+     *     3     512   1.08-1.13        0.88
+     *     3     256   1.37
+     *     2     512   1.13-1.17  0.93  1.00  0.86
+     *     2     256   1.31       0.96  1.10  0.91
+     * </pre>
+     * End to end only the first row carried over. On the slice (`bench --batch-sizes 1,2,3,4`,
+     * the previous build and this one alternated, 7 pairs, medians of the ratios) passes of 4 at
+     * 512 bits through {@code groups4} measured 1.07 (one token, unchanged code: 0.95); Q4_K's
+     * passes of 3 group by group 0.93 at 512 bits, its passes of 3 and 4 at 256 bits no better than
+     * the unchanged one-token control, and its passes of 2 group by group 0.63-1.13 (median 0.93,
+     * 5 pairs). As the sixth session found: a matrix timed alone is not the model's stream of them.
      */
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
@@ -253,11 +271,9 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             for (int t = 0; t < tokens; ) {
                 int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
                 if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
-                else if (groupPasses(n)) {
-                    for (int q = g; q < g + step; q++) {
-                        if (n == 4 && Wide.L == GROUP) twoGroups4(q++, x, xOffs, t, sums, sStride, out, o, outStride, acc);
-                        else groupPass(q, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
-                    }
+                else if (n == 4 && Wide.L == GROUP) {
+                    twoGroups4(g, x, xOffs, t, sums, sStride, out, o, outStride, acc);
+                    twoGroups4(g + 2, x, xOffs, t, sums, sStride, out, o, outStride, acc);
                 } else {
                     // two tokens; the third or the third and fourth in a second pass over the same weights, now in L2
                     quadTokens2(g, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
@@ -268,29 +284,6 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             }
         }
         tokensByGroup(g, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
-    }
-
-    /**
-     * Whether {@link #dotTokens} takes a quad's passes of {@code n} (2 to 4) tokens group by group
-     * ({@link #groups4} for two groups at once for 4 tokens on 512-bit vectors, else
-     * {@link #group4}, {@link #group3}, {@link #group2} per group, half a group at a time on
-     * 256-bit vectors) rather than as quad passes. Group by group, passes of 3 and 4 convert each
-     * quant vector once instead of twice; a quad pass keeps four streams through memory, against
-     * two or one. By default: passes of 4 on 512-bit vectors. Measured in a throwaway harness
-     * (ratios of speeds, per group over quad, alternated in one process, medians of 21; data
-     * streamed from memory by 2 threads, 4000-8000 groups, 2026-12-07):
-     * <pre>
-     *   tokens  bits  Q4_K  Q5_K  Q6_K  Q8_0
-     *     4     512   1.05        1.03         (data in L2, one thread: 1.25 1.23 1.29 1.15)
-     *     4     256   1.15                     (in L2: Q5_K 0.90, Q6_K 0.97, Q8_0 0.87)
-     *     3     512   1.13        0.88
-     *     3     256   1.37
-     *     2     512   1.13  0.93  1.00  0.86
-     *     2     256   1.31  0.96  1.10  0.91
-     * </pre>
-     */
-    boolean groupPasses(int n) {
-        return n == 4 && Wide.L == GROUP;
     }
 
     /**
@@ -358,22 +351,17 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
 
     /** Tokens {@code [t0, tokens)} of group {@code g}, in passes of up to 4 tokens, half a group at a time on 256-bit vectors. */
     private void tokensFrom(int g, int t0, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
+        long go = g * groupBytes();
         for (int t = t0; t < tokens; ) {
             int n = Math.min(InterleavedTokens.PASS, tokens - t);
             if (n == 1) dot(g, g + 1, x, xOffs[t], sums, t * sStride, out, outOff + t * outStride);
-            else groupPass(g, t, n, x, xOffs, sums, sStride, out, outOff, outStride, acc);
+            else for (int h = 0; h < GROUP; h += Wide.L) {
+                if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
+                else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
+                else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
+                InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
+            }
             t += n;
-        }
-    }
-
-    /** Tokens {@code [t, t+n)} ({@code n} 2 to 4) of group {@code g}, half a group at a time on 256-bit vectors. */
-    private void groupPass(int g, int t, int n, float[] x, int[] xOffs, float[] sums, int sStride, float[] out, int outOff, int outStride, float[] acc) {
-        long go = g * groupBytes();
-        for (int h = 0; h < GROUP; h += Wide.L) {
-            if (n == 4) group4(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-            else if (n == 3) group3(go, h, x, xOffs[t], xOffs[t + 1], xOffs[t + 2], sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, acc);
-            else group2(go, h, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, acc);
-            InterleavedTokens.store(acc, 0, n, out, outOff + t * outStride + GROUP * g + h, outStride);
         }
     }
 

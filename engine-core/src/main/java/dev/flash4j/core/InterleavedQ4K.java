@@ -623,16 +623,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
         return Wide.L < G;
     }
 
-    /**
-     * Every pass of several tokens group by group, at both widths: Q4_K spends the most
-     * instructions per byte (two nibbles, two conversions per load), and its per-group kernels
-     * beat the quad passes even with fewer streams through memory (see {@link InterleavedKQuant#groupPasses}).
-     */
-    @Override
-    boolean groupPasses(int n) {
-        return true;
-    }
-
     /** Per thread: a multi-token pass's short sums ({@link #tokenSums}), 256 per token. */
     private static final ThreadLocal<short[]> TOKEN_SUMS = ThreadLocal.withInitial(() -> new short[InterleavedTokens.PASS * 256]);
 
