@@ -75,10 +75,8 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
 
     /**
      * Zeroes a group's {@link #GROUP} outputs at {@code out[o ..]}, for the 8-bit kernels, which
-     * work a whole group at a time at both widths. (They cleared {@link Wide#L} outputs, all of a
-     * group only on 512-bit vectors: on 256-bit ones rows 8-15 of every group added onto what the
-     * output array held before, which tests with fresh arrays did not see and a model's reused
-     * buffers did: {@code --activations q8} at 256 bits was far off the reference.)
+     * work a whole group at a time at both widths ({@link #clearLanes} covers only {@link Wide#L}
+     * of them on 256-bit vectors; that gap was a q8 bug at 256 bits, see docs/testing.md).
      */
     static void clearGroup(float[] out, int o) {
         java.util.Arrays.fill(out, o, o + GROUP, 0f);
@@ -244,23 +242,9 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * against the per-group kernels: with one stream per thread those passes had run at half the
      * memory rate of one token's. Groups after the last whole quad: {@link #tokensByGroup}.
      *
-     * <p>Per group against quad, measured 2026-12-07 in a throwaway harness (ratios of speeds,
-     * alternated in one process, medians of 21; 2 threads streaming 4000-16000 groups):
-     * <pre>
-     *   tokens  bits  Q4_K       Q5_K  Q6_K  Q8_0
-     *     4     512   1.00-1.05        1.03        (data in L2, one thread: 1.25 1.23 1.29 1.15)
-     *     4     256   1.15                         (in L2: Q5_K 0.90, Q6_K 0.97, Q8_0 0.87)
-     *     3     512   1.08-1.13        0.88
-     *     3     256   1.37
-     *     2     512   1.13-1.17  0.93  1.00  0.86
-     *     2     256   1.31       0.96  1.10  0.91
-     * </pre>
-     * End to end only the first row carried over. On the slice (`bench --batch-sizes 1,2,3,4`,
-     * the previous build and this one alternated, 7 pairs, medians of the ratios) passes of 4 at
-     * 512 bits through {@code groups4} measured 1.07 (one token, unchanged code: 0.95); Q4_K's
-     * passes of 3 group by group 0.93 at 512 bits, its passes of 3 and 4 at 256 bits no better than
-     * the unchanged one-token control, and its passes of 2 group by group 0.63-1.13 (median 0.93,
-     * 5 pairs). As the sixth session found: a matrix timed alone is not the model's stream of them.
+     * <p>Other per-group passes measured faster in a harness (Q4_K's passes of 2 and 3, 1.08-1.37)
+     * but not in the model (0.93 or level, 2026-12-07); the table and the runs are in
+     * docs/kernels-performance.md, "Passes of 4 tokens through {@code groups4}".
      */
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
