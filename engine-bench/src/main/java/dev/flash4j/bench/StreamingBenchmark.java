@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * JMH: how fast a loop shaped like a matrix-vector kernel can stream weights from memory, apart
  * from any model or block format: the ceiling that decode's kernels are measured against (see
- * docs/performance.md). Two threads each stream their half of a 1 GiB off-heap buffer (far past
+ * docs/performance-history.md, sixth session). Two threads each stream their half of a 1 GiB off-heap buffer (far past
  * the caches) as four streams, one load per stream and step, with one of three instruction mixes:
  * <ul>
  *   <li>{@code read}: a vector add per 64 bytes, nothing else (what {@code bench --membw} does);</li>
