@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, modelTransformer = BenchCommand.ModelOptional.class,
         description = {
                 "Measure prompt processing (one batched pass of --prompt-tokens) and decode (--gen-tokens, one at a time)"
-                        + " after --depth tokens of context, --reps times each after --warmup untimed runs; report tokens/s (mean ± stddev),"
+                        + " after --depth tokens of context, --reps times each after --warmup untimed runs (more while the JIT compiles); report tokens/s (mean ± stddev),"
                         + " weight bytes read per decoded token and the share of memory bandwidth decode achieves.",
                 "With --membw: measure the machine's memory read bandwidth only (no model)."})
 final class BenchCommand implements Callable<Integer> {
@@ -50,8 +50,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", paramLabel = "R", defaultValue = "3", description = "timed repetitions of every test (default ${DEFAULT-VALUE})")
     int reps;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "untimed runs of every test before the timed ones (default ${DEFAULT-VALUE}; small models need more for the JIT)")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "untimed runs of every test before the timed ones (default ${DEFAULT-VALUE}); more follow while the JIT is compiling, see --max-warmup")
     int warmup;
+
+    @Option(names = "--max-warmup", paramLabel = "N", defaultValue = "20",
+            description = "untimed runs of a test continue past --warmup while the JIT compiler spent more than 1%% of the last one compiling,"
+                    + " up to this many in all and while the test's warm-up has taken less than " + ThroughputBench.EXTRA_WARMUP_BUDGET_SECONDS
+                    + " s (default ${DEFAULT-VALUE}; never fewer than --warmup)")
+    int maxWarmup;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "seed of the random token ids (default ${DEFAULT-VALUE})")
     long seed;
@@ -112,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         DraftBench.Report drafting = null;
         long weightBytes, kvBytes, repackedBytes;
         String layout;
-        try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup)) {
+        try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup, Math.max(warmup, maxWarmup))) {
             if (draft > 0) {
                 if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
@@ -126,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
             if (draft > 0) drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
         }
-        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, reps, seed, weightBytes, kvBytes,
+        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, Math.max(warmup, maxWarmup), reps, seed, weightBytes, kvBytes,
                 gbps, measured != null ? "measured" : "given", layout, repackedBytes, tests);
         if (json) {
             var o = report.json();
@@ -145,6 +151,7 @@ final class BenchCommand implements Callable<Integer> {
         if (depth < 0) throw new UserError("--depth must be >= 0, got " + depth);
         if (reps < 1) throw new UserError("--reps must be >= 1, got " + reps);
         if (warmup < 0) throw new UserError("--warmup must be >= 0, got " + warmup);
+        if (maxWarmup < 0) throw new UserError("--max-warmup must be >= 0, got " + maxWarmup);
         for (int n : batchSizes) if (n < 1) throw new UserError("--batch-sizes must all be positive, got " + n);
         if (draft < 0) throw new UserError("--draft must be >= 0, got " + draft);
         if (promptTokens == 0 && genTokens == 0 && batchSizes.isEmpty()) throw new UserError("nothing to measure: --prompt-tokens and --gen-tokens are 0 and no --batch-sizes");

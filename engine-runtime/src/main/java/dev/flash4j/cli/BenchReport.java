@@ -4,6 +4,7 @@ import dev.flash4j.core.CpuInfo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flash4j.runtime.ModelOptions;
 import dev.flash4j.runtime.Samples;
+import dev.flash4j.runtime.ThroughputBench;
 
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +16,18 @@ import java.util.StringJoiner;
  * achieves; its share of the machine's bandwidth says how far decode is from the memory bound.
  * GB are 10^9 bytes.
  */
-record BenchReport(String model, ModelOptions options, int depth, int warmup, int reps, long seed, long weightBytesPerToken,
+record BenchReport(String model, ModelOptions options, int depth, int warmup, int maxWarmup, int reps, long seed, long weightBytesPerToken,
                    long kvCacheBytes, double bandwidthGbps, String bandwidthSource, String weightLayout, long repackedBytes, List<Test> tests) {
 
-    /** One test: {@code kind} is prompt (one batched pass), decode (one token per pass) or batch (a small pass). */
-    record Test(String name, String kind, int tokens, int depth, Samples tokensPerSecond) {}
+    /**
+     * One test: {@code kind} is prompt (one batched pass), decode (one token per pass) or batch (a
+     * small pass); {@code warmupRuns} untimed runs came before the timed ones.
+     */
+    record Test(String name, String kind, int tokens, int depth, Samples tokensPerSecond, int warmupRuns) {
+        Test(String name, String kind, int tokens, int depth, ThroughputBench.Measurement m) {
+            this(name, kind, tokens, depth, m.tokensPerSecond(), m.warmupRuns());
+        }
+    }
 
     /** Weight GB/s the decode test achieved, or NaN without one. */
     double decodeGbps() {
@@ -44,14 +52,14 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
     String text() {
         StringBuilder sb = new StringBuilder();
         sb.append("machine: ").append(CpuInfo.current().describe()).append(", Java ").append(Runtime.version().feature()).append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, activations %s, context %d, batch %d, depth %d, %d reps after %d warm-up runs%n",
+        sb.append(String.format(Locale.ROOT, "model %s: %s, KV %s, activations %s, context %d, batch %d, depth %d, %d reps after at least %d warm-up runs%n",
                 model, threads(options.threads()), kvName(), activationsName(), options.contextSize(), options.batchSize(), depth, reps, warmup));
-        sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s%n", "test", "kind", "tokens", "tokens/s", "ms/pass"));
+        sb.append(String.format(Locale.ROOT, "%-8s %-6s %8s %22s %12s %9s%n", "test", "kind", "tokens", "tokens/s", "ms/pass", "warm-ups"));
         for (Test t : tests) {
             double mean = t.tokensPerSecond().mean();
             int tokensPerPass = t.kind().equals("decode") ? 1 : t.tokens();
-            sb.append(String.format(Locale.ROOT, "%-8s %-6s %8d %22s %12.2f%n", t.name(), t.kind(), t.tokens(),
-                    String.format(Locale.ROOT, "%.2f ± %.2f", mean, t.tokensPerSecond().stddev()), tokensPerPass * 1e3 / mean));
+            sb.append(String.format(Locale.ROOT, "%-8s %-6s %8d %22s %12.2f %9d%n", t.name(), t.kind(), t.tokens(),
+                    String.format(Locale.ROOT, "%.2f ± %.2f", mean, t.tokensPerSecond().stddev()), tokensPerPass * 1e3 / mean, t.warmupRuns()));
         }
         if (!Double.isNaN(decodeStepMs()) && tests.stream().anyMatch(t -> t.kind().equals("batch"))) {
             StringJoiner j = new StringJoiner(", ", "one pass vs one decode step: ", System.lineSeparator());
@@ -78,6 +86,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("batch_size", options.batchSize());
         o.put("depth", depth);
         o.put("warmup", warmup);
+        o.put("max_warmup", maxWarmup);
         o.put("reps", reps);
         o.put("seed", seed);
         o.put("weight_bytes_per_token", weightBytesPerToken);
@@ -101,6 +110,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             n.put("kind", t.kind());
             n.put("tokens", t.tokens());
             n.put("depth", t.depth());
+            n.put("warmup_runs", t.warmupRuns());
             n.put("tokens_per_second", t.tokensPerSecond().mean());
             n.put("tokens_per_second_stddev", t.tokensPerSecond().stddev());
             if (t.kind().equals("batch")) {

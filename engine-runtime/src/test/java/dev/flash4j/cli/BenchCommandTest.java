@@ -47,7 +47,11 @@ class BenchCommandTest {
         List<JsonNode> tests = StreamSupport.stream(r.get("tests").spliterator(), false).toList();
         assertEquals(List.of("pp8", "tg4"), tests.stream().map(t -> t.get("name").asText()).toList());
         assertEquals(List.of("prompt", "decode"), tests.stream().map(t -> t.get("kind").asText()).toList());
+        assertEquals(1, r.get("warmup").asInt());
+        assertEquals(20, r.get("max_warmup").asInt());
         for (JsonNode t : tests) {
+            int warmups = t.get("warmup_runs").asInt();
+            assertTrue(warmups >= 1 && warmups <= 20, t.toString());
             assertEquals(1, t.get("samples_tokens_per_second").size());
             assertEquals(t.get("samples_tokens_per_second").get(0).asDouble(), t.get("tokens_per_second").asDouble());
             assertEquals(0.0, t.get("tokens_per_second_stddev").asDouble()); // one sample
@@ -73,6 +77,7 @@ class BenchCommandTest {
         double stepMs = 1e3 / r.get("tests").get(0).get("tokens_per_second").asDouble();
         for (JsonNode t : r.get("tests")) {
             assertEquals(5, t.get("depth").asInt());
+            assertEquals(0, t.get("warmup_runs").asInt(), "--warmup 0: no untimed runs");
             assertEquals(2, t.get("samples_tokens_per_second").size());
             boolean batch = t.get("kind").asText().equals("batch");
             assertEquals(batch, t.has("decode_steps_per_pass"), t.toString());
@@ -102,6 +107,7 @@ class BenchCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("pp8") && run.out().contains("tg4") && run.out().contains("weights read per decoded token"), run.out());
         assertTrue(run.out().contains("of the memory bandwidth 10.00 GB/s (given)"), run.out());
+        assertTrue(run.out().matches("(?s).*\\bwarm-ups\\R.*\\Rtg4 .* \\d+\\R.*"), "the warm-ups column: " + run.out());
         assertFalse(run.out().contains("one pass vs one decode step"), "no batch tests, no ratio line: " + run.out());
         CliRun passes = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "2", "--batch-sizes", "1,4",
                 "--reps", "1", "--bandwidth", "10");
@@ -134,6 +140,7 @@ class BenchCommandTest {
         assertTrue(failing("bench").contains("--model"));
         assertTrue(failing("bench", "--model", m, "--reps", "0").contains("--reps"));
         assertTrue(failing("bench", "--model", m, "--warmup", "-1").contains("--warmup"));
+        assertTrue(failing("bench", "--model", m, "--max-warmup", "-1").contains("--max-warmup"));
         assertTrue(failing("bench", "--model", m, "--prompt-tokens", "-1").contains("--prompt-tokens"));
         assertTrue(failing("bench", "--model", m, "--gen-tokens", "-2").contains("--gen-tokens"));
         assertTrue(failing("bench", "--model", m, "--depth", "-1").contains("--depth"));
