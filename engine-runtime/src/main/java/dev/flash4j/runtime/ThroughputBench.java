@@ -16,13 +16,13 @@ import java.util.function.LongSupplier;
  * emptied session. Uses its own session; close it when done.
  */
 public final class ThroughputBench implements AutoCloseable {
+    /** Extra warm-ups start only while a test's warm-up so far took less (a run at depth 4096 can take a minute). */
+    public static final int EXTRA_WARMUP_BUDGET_SECONDS = 20;
+
     private final Session session;
     private final Random random;
     private final int vocab;
     private final float[] logits;
-    /** Extra warm-ups start only while a test's warm-up so far took less (a run at depth 4096 can take a minute). */
-    public static final int EXTRA_WARMUP_BUDGET_SECONDS = 20;
-
     private final int warmups;
     private final int maxWarmups;
     private final long extraBudgetNanos;
