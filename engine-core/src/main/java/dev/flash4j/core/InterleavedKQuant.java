@@ -148,32 +148,36 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      */
     static void byteQuantsOct(MemorySegment data, long b0, long b1, long b2, long b3, int h, int qs, int sc, int scaleShift,
                               float[] x, int xo, float[] out, int o) {
-        int width = 16 << scaleShift, groups = BLOCK / width;
+        int width = 16 << scaleShift;
         FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        for (int t = 0; t < groups; t++) {
-            long c0 = 16L * width * t;
-            long q0 = b0 + qs + c0, q1 = b0 + qs + h + c0, q2 = b1 + qs + c0, q3 = b1 + qs + h + c0, q4 = b2 + qs + c0, q5 = b2 + qs + h + c0, q6 = b3 + qs + c0, q7 = b3 + qs + h + c0;
-            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int j = 0; j < width; j++) {
-                FloatVector y = FloatVector.broadcast(Wide.F, x[xo + width * t + j]);
-                long c = 16L * j;
-                a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
-                a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
-                a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
-                a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
-                a4 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q4 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a4);
-                a5 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q5 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a5);
-                a6 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q6 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a6);
-                a7 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q7 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a7);
+        long q0 = b0 + qs, q1 = b0 + qs + h, q2 = b1 + qs, q3 = b1 + qs + h, q4 = b2 + qs, q5 = b2 + qs + h, q6 = b3 + qs, q7 = b3 + qs + h;
+        FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        // one flat loop over the block's columns, the scale group ending in a branch: with the
+        // groups as a nested loop of 16 columns C2 kept a bounds check on every load and ran
+        // 1.15-1.35x slower on 256-bit vectors (docs/kernels-performance.md, "Flat loops")
+        for (int j = 0; j < BLOCK; j++) {
+            FloatVector y = FloatVector.broadcast(Wide.F, x[xo + j]);
+            long c = 16L * j;
+            a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
+            a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
+            a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
+            a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
+            a4 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q4 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a4);
+            a5 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q5 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a5);
+            a6 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q6 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a6);
+            a7 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q7 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a7);
+            if ((j & (width - 1)) == width - 1) {
+                int t = j / width;
+                s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
+                s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1);
+                s2 = a2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
+                s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
+                s4 = a4.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s4);
+                s5 = a5.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s5);
+                s6 = a6.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s6);
+                s7 = a7.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s7);
+                a0 = FloatVector.zero(Wide.F); a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0;
             }
-            s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
-            s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1);
-            s2 = a2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
-            s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
-            s4 = a4.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s4);
-            s5 = a5.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s5);
-            s6 = a6.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s6);
-            s7 = a7.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 * t + h, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s7);
         }
         int l = Wide.L;
         s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
