@@ -152,9 +152,10 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         long q0 = b0 + qs, q1 = b0 + qs + h, q2 = b1 + qs, q3 = b1 + qs + h, q4 = b2 + qs, q5 = b2 + qs + h, q6 = b3 + qs, q7 = b3 + qs + h;
         FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        // one flat loop over the block's columns, the scale group ending in a branch: with the
-        // groups as a nested loop of 16 columns C2 kept a bounds check on every load and ran
-        // 1.15-1.35x slower on 256-bit vectors (docs/kernels-performance.md, "Flat loops")
+        // one flat loop over the block's columns, each scale group closed in a branch: as a nested
+        // loop of groups of 16 columns (16 sums and a broadcast live, more than AVX2's 16 registers)
+        // this kernel took 1.15-1.35x the time; flattening did not help the other kernels
+        // (docs/kernels-performance.md, "Flat loops")
         for (int j = 0; j < BLOCK; j++) {
             FloatVector y = FloatVector.broadcast(Wide.F, x[xo + j]);
             long c = 16L * j;
