@@ -118,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
         DraftBench.Report drafting = null;
         long weightBytes, kvBytes, repackedBytes;
         String layout;
-        try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup, Math.max(warmup, maxWarmup))) {
+        int mostWarmups = Math.max(warmup, maxWarmup); // --max-warmup never below --warmup
+        try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup, mostWarmups)) {
             if (draft > 0) {
                 if (model.config().mtpLayers() == 0) throw new UserError(run.model + " has no MTP layers, so --draft cannot be measured");
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
@@ -132,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
             if (draft > 0) drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
         }
-        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, Math.max(warmup, maxWarmup), reps, seed, weightBytes, kvBytes,
+        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, mostWarmups, reps, seed, weightBytes, kvBytes,
                 gbps, measured != null ? "measured" : "given", layout, repackedBytes, tests);
         if (json) {
             var o = report.json();
