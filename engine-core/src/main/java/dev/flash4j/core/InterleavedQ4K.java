@@ -623,6 +623,12 @@ final class InterleavedQ4K extends InterleavedKQuant {
         return Wide.L < G;
     }
 
+    /** {@link #tokensQ8}: on 256-bit vectors. */
+    @Override
+    public boolean eightBitPasses() {
+        return Wide.L < G;
+    }
+
     /** Per thread: a multi-token pass's short sums ({@link #tokenSums}), 256 per token. */
     private static final ThreadLocal<short[]> TOKEN_SUMS = ThreadLocal.withInitial(() -> new short[InterleavedTokens.PASS * 256]);
 

@@ -63,6 +63,15 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
     }
 
     /**
+     * Whether this copy has 8-bit kernels for passes of several tokens ({@link #dotTokensQ8} then
+     * converts each quant vector once for all of them); without, {@link ActivationPrecision}
+     * gives such passes float activations.
+     */
+    default boolean eightBitPasses() {
+        return false;
+    }
+
+    /**
      * {@link #dotQ8} for {@code tokens} tokens, token {@code t}'s activations at {@code a[t * cols ..]}
      * (as {@link Q8Activations#quantizeRows} leaves them), its outputs at
      * {@code out[outOff + t * outStride + r]}. This default does them one at a time; kernels that

@@ -8,9 +8,9 @@ package dev.flash4j.core;
  * weight row is read once and applied to every token while it is in cache, so the weights stream
  * from memory once per batch rather than once per token.
  *
- * <p>Where the precision asks for 8 bits ({@link ActivationPrecision#eightBit}) the inputs are
- * quantized once per call (on the calling thread) and weight types with an 8-bit kernel use it;
- * other types use floats.
+ * <p>Where the precision asks for 8 bits ({@link ActivationPrecision#eightBit(WeightMatrix, int)}:
+ * one token, or a pass of a few on a matrix with 8-bit pass kernels) the inputs are quantized once
+ * per call (on the calling thread) and weight types with an 8-bit kernel use it; other types use floats.
  */
 public final class MatMul {
     private static final int ROW_GRAIN = 16;
@@ -108,12 +108,12 @@ public final class MatMul {
 
     /**
      * Whether {@code tokens} tokens on {@code w} with activations {@code p} take the tiled path. The
-     * later threshold is for the float multi-token kernels; 8-bit activations on an interleaved
-     * matrix keep the earlier one (most of its types go one token at a time).
+     * later threshold is for the float multi-token kernels; the 8-bit passes of an interleaved
+     * matrix ({@link InterleavedRows#eightBitPasses}) keep the earlier one.
      */
     static boolean tiled(WeightMatrix w, int tokens, ActivationPrecision p) {
         InterleavedRows iw = w.interleaved();
-        boolean multiToken = iw != null && !p.eightBit(w);
+        boolean multiToken = iw != null && !p.eightBit(w, tokens);
         return tokens >= (multiToken ? TILED_MIN_BATCH_INTERLEAVED : TILED_MIN_BATCH) && TiledMatMul.fits(w.cols());
     }
 
@@ -147,7 +147,7 @@ public final class MatMul {
         InterleavedRows iw = w.interleaved();
         int cols = w.cols(), groups = iw.groups();
         Q8Activations q8 = null;
-        if (p.eightBit(w)) {
+        if (p.eightBit(w, tokens)) {
             q8 = loops.q8(tokens * cols);
             q8.quantizeRows(x, 1, xOffs, tokens, cols);
             q8.repeat16();

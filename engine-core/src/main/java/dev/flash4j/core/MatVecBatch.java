@@ -125,7 +125,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
             units += (w[i].rows() + ROWS_PER_UNIT - 1) / ROWS_PER_UNIT;
             q8[i] = null;
             if (w[i].interleaved() == null) continue;
-            if (precision.eightBit(w[i])) {
+            if (precision.eightBit(w[i], tokens[i])) {
                 q8[i] = quantized(i, lastQ8);
                 lastQ8 = i;
                 continue;

@@ -147,7 +147,8 @@ class MatVecBatchTest {
                     want[i] = new float[2 + count * stride];
                     batch.addRows(ws[i], x, cols, r, 0, count, got[i], 2, stride);
                     InterleavedRows iw = ws[i].interleaved();
-                    int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
+                    // 8 bits for the whole groups, in passes of several tokens only where the copy has 8-bit pass kernels
+                    int groupRows = iw == null || count > 1 && !iw.eightBitPasses() ? 0 : iw.groups() * InterleavedRows.GROUP;
                     for (int t = 0; t < count; t++) {
                         float[] in = java.util.Arrays.copyOfRange(x, r[t] * cols, (r[t] + 1) * cols);
                         float[] q8 = new float[ws[i].rows()], f32 = new float[ws[i].rows()];
