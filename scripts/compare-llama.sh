@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Flash4j and llama.cpp side by side on one model, alternated in rounds, as ratios.
+#
+#   scripts/compare-llama.sh --llama-bench PATH --model FILE [--rounds N] [--threads N]
+#                            [--depth D --kv q8] [-- more flash4j bench options]
+#
+# Each round runs llama-bench, then `flash4j bench`, on the same tests: prompt 512, decode 32 and
+# single passes of 1/2/4/8 tokens (llama-bench's pp1..pp8, flash4j's --batch-sizes); with --depth,
+# decode 32 after D tokens of context instead (llama-bench -d D; with --kv q8 both use an 8-bit
+# KV cache, llama.cpp with flash attention as its q8_0 V cache needs). Alternating matters on
+# shared machines, whose speed moves from one minute to the next (docs/performance.md). It prints
+# every round's tokens/s and, per test, the ratios flash4j / llama.cpp and their median.
+#
+# llama.cpp is not part of this repository: build its llama-bench yourself (docs/performance.md,
+# "Side by side with llama.cpp", gives the flags used).
+set -euo pipefail
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+LLAMA= MODEL= ROUNDS=3 THREADS=2 DEPTH=0 KV=f16
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --llama-bench) LLAMA=${2:?}; shift 2 ;;
+    --model) MODEL=${2:?}; shift 2 ;;
+    --rounds) ROUNDS=${2:?}; shift 2 ;;
+    --threads) THREADS=${2:?}; shift 2 ;;
+    --depth) DEPTH=${2:?}; shift 2 ;;
+    --kv) KV=${2:?}; shift 2 ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) usage ;;
+    *) echo "compare-llama: unknown option $1" >&2; usage ;;
+  esac
+done
+[ -n "$LLAMA" ] && [ -n "$MODEL" ] || usage
+[ -x "$LLAMA" ] || { echo "compare-llama: $LLAMA is not an executable llama-bench" >&2; exit 1; }
+[ -f "$MODEL" ] || { echo "compare-llama: no model file $MODEL" >&2; exit 1; }
+case "$KV" in f16|q8) ;; *) echo "compare-llama: --kv takes f16 or q8" >&2; exit 1 ;; esac
+case "$ROUNDS$THREADS$DEPTH" in *[!0-9]*) echo "compare-llama: --rounds, --threads and --depth take whole numbers" >&2; exit 1 ;; esac
+
+cd "$(dirname "$0")/.."
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+if [ "$DEPTH" -gt 0 ]; then
+  llama_args=(-p 0 -n 32 -d "$DEPTH" -r 3)
+  flash_args=(--prompt-tokens 0 --gen-tokens 32 --depth "$DEPTH" --ctx $((DEPTH + 64)) --reps 3 --warmup 1)
+  if [ "$KV" = q8 ]; then llama_args+=(-ctk q8_0 -ctv q8_0 -fa 1); flash_args+=(--kv q8); fi
+else
+  llama_args=(-p 1,2,4,8,512 -n 32 -r 3)
+  flash_args=(--prompt-tokens 512 --gen-tokens 32 --batch-sizes 1,2,4,8 --reps 3 --warmup 1)
+fi
+
+for r in $(seq 1 "$ROUNDS"); do
+  echo "round $r, $(date +%T): llama.cpp" >&2
+  # llama-bench's markdown rows: the test ("pp512", "tg32", "tg32 @ d4096") and "mean ± sd" t/s are the last two cells
+  "$LLAMA" -m "$MODEL" -t "$THREADS" "${llama_args[@]}" 2>/dev/null |
+    awk -F'|' -v r="$r" '/^\| / && $(NF-1) ~ /±/ {
+        t = $(NF-2); gsub(/^ +| +$/, "", t); sub(/ @ d[0-9]+$/, "", t); split($(NF-1), v, "±"); gsub(/ /, "", v[1]);
+        print r, "llama", t, v[1] }' >> "$results"
+  echo "round $r, $(date +%T): flash4j" >&2
+  # flash4j's report rows: test, kind, tokens, mean, ±, sd, ...
+  ./flash4j bench --model "$MODEL" --threads "$THREADS" "${flash_args[@]}" "${EXTRA[@]}" |
+    awk -v r="$r" '$1 ~ /^(pp|tg)[0-9]+$/ && $5 == "±" { print r, "flash4j", $1, $4 }' >> "$results"
+done
+
+awk '
+  { v[$1 " " $2 " " $3] = $4; if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 } if ($1 > rounds) rounds = $1 }
+  END {
+    printf "%-8s %-28s %-28s %s\n", "test", "llama.cpp tokens/s", "flash4j tokens/s", "flash4j / llama.cpp (median)"
+    for (i = 1; i <= n; i++) {
+      t = order[i]; l = ""; f = ""; q = ""; k = 0
+      for (r = 1; r <= rounds; r++) {
+        a = v[r " llama " t]; b = v[r " flash4j " t]
+        l = l (r > 1 ? " / " : "") (a == "" ? "-" : a); f = f (r > 1 ? " / " : "") (b == "" ? "-" : b)
+        if (a != "" && b != "" && a > 0) { x[++k] = b / a; q = q (q == "" ? "" : " / ") sprintf("%.2f", b / a) }
+      }
+      # median of the k ratios (insertion sort: a handful of rounds)
+      for (p = 2; p <= k; p++) { y = x[p]; for (j = p - 1; j >= 1 && x[j] > y; j--) x[j + 1] = x[j]; x[j + 1] = y }
+      m = k == 0 ? "-" : sprintf("%.2f", k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2)
+      printf "%-8s %-28s %-28s %s (%s)\n", t, l, f, q == "" ? "-" : q, m
+    }
+  }' "$results"
