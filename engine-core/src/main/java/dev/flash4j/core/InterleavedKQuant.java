@@ -447,26 +447,26 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * On 256-bit vectors, passes of up to {@link InterleavedTokens#PASS} tokens where the type has
-     * a multi-token 8-bit kernel ({@link #tokensQ8}), the tokens left one at a time.
+     * Passes of up to {@link InterleavedTokens#PASS} tokens where the type has a multi-token 8-bit
+     * kernel ({@link #eightBitPasses}: {@link #tokensQ8}), the tokens left one at a time.
      */
     @Override
     public final void dotTokensQ8(int g0, int g1, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
         int t = 0;
-        while (Wide.L < GROUP && tokens - t >= 2) {
+        while (eightBitPasses() && tokens - t >= 2) {
             int pass = tokens - t >= 4 ? 4 : 2;
-            if (!tokensQ8(g0, g1, a, t, pass, cols, out, outOff + t * outStride, outStride)) break;
+            tokensQ8(g0, g1, a, t, pass, cols, out, outOff + t * outStride, outStride);
             t += pass;
         }
         for (; t < tokens; t++) dotQ8(g0, g1, a, t * cols, out, outOff + t * outStride);
     }
 
     /**
-     * Tokens {@code [t0, t0 + pass)} ({@code pass} 2 or 4) of {@link #dotTokensQ8} on 256-bit
-     * vectors, outputs from {@code out[outOff ..]}; false (nothing done) for types without such a kernel.
+     * Tokens {@code [t0, t0 + pass)} ({@code pass} 2 or 4) of {@link #dotTokensQ8}, outputs from
+     * {@code out[outOff ..]}: called only where {@link #eightBitPasses} says the type has such a kernel.
      */
-    boolean tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
-        return false;
+    void tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
+        throw new IllegalStateException(getClass().getSimpleName() + " has no 8-bit kernel for passes of several tokens");
     }
 
     /**

@@ -640,7 +640,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * load came from L2 and a 4-token pass ran at 17.7 instead of 24.4 Gweight-tokens/s, one thread).
      */
     @Override
-    boolean tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
+    void tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
         short[] sums = TOKEN_SUMS.get();
         long gb = groupBytes();
         for (int gq = g0; gq < g1; gq += QUAD) {
@@ -657,7 +657,6 @@ final class InterleavedQ4K extends InterleavedKQuant {
                 }
             }
         }
-        return true;
     }
 
     /**
