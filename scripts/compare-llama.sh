@@ -9,13 +9,14 @@
 # decode 32 after D tokens of context instead (llama-bench -d D; with --kv q8 both use an 8-bit
 # KV cache, llama.cpp with flash attention as its q8_0 V cache needs). Alternating matters on
 # shared machines, whose speed moves from one minute to the next (docs/performance.md). It prints
-# every round's tokens/s and, per test, the ratios flash4j / llama.cpp and their median.
+# every round's tokens/s and, per test, the ratios flash4j / llama.cpp and their median; then, for
+# each program, a 4-token pass's time over a decode step's (issue 6's target: at most 1.3x).
 #
 # llama.cpp is not part of this repository: build its llama-bench yourself (docs/performance.md,
 # "Side by side with llama.cpp", gives the flags used).
 set -euo pipefail
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 LLAMA= MODEL= ROUNDS=3 THREADS=2 DEPTH=0 KV=f16
 EXTRA=()
@@ -79,5 +80,19 @@ awk '
       for (p = 2; p <= k; p++) { y = x[p]; for (j = p - 1; j >= 1 && x[j] > y; j--) x[j + 1] = x[j]; x[j + 1] = y }
       m = k == 0 ? "-" : sprintf("%.2f", k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2)
       printf "%-8s %-28s %-28s %s (%s)\n", t, l, f, q == "" ? "-" : q, m
+      if (t ~ /^tg/) tg = t
+    }
+    # issue 6 asks that verifying 4 tokens in one pass cost at most 1.3x a decode step
+    if (tg != "" && ("pp4" in seen)) {
+      printf "\na pass of 4 tokens over a decode step (time of pp4 / time of %s), per round:\n", tg
+      split("llama flash4j", progs, " ")
+      for (i = 1; i <= 2; i++) {
+        s = ""
+        for (r = 1; r <= rounds; r++) {
+          a = v[r " " progs[i] " pp4"]; b = v[r " " progs[i] " " tg]
+          s = s (r > 1 ? " / " : "") (a != "" && b != "" && a > 0 ? sprintf("%.2f", 4 * b / a) : "-")
+        }
+        printf "  %-9s %s\n", (i == 1 ? "llama.cpp" : "flash4j"), s
+      }
     }
   }' "$results"
