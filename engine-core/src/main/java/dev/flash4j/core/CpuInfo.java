@@ -23,16 +23,24 @@ public record CpuInfo(String model, int processors, int vectorBits) {
         return new CpuInfo(modelName(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(), Wide.F.vectorBitSize());
     }
 
-    /** The first {@code model name} of a {@code /proc/cpuinfo}-style file, else {@code os.arch}. */
+    /**
+     * The first processor's {@code model name} in a {@code /proc/cpuinfo}-style file, followed by
+     * its {@code cpu family} and {@code model} numbers where the file gives them (a VM may call
+     * both a Zen 4 and a Zen 5 "AMD EPYC"; family 25 and 26 tell them apart); else {@code os.arch}.
+     */
     static String modelName(Path cpuinfo) {
         try {
+            String name = null, family = null, model = null;
             for (String line : Files.readAllLines(cpuinfo)) {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equals("model name")) {
-                    String name = line.substring(colon + 1).trim().replaceAll("\\s+", " ");
-                    if (!name.isEmpty()) return name;
-                }
+                if (colon <= 0) continue;
+                String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim().replaceAll("\\s+", " ");
+                if (key.equals("processor") && name != null) break; // the first processor's lines only
+                if (key.equals("model name") && !value.isEmpty()) name = value;
+                else if (key.equals("cpu family")) family = value;
+                else if (key.equals("model")) model = value;
             }
+            if (name != null) return family != null && model != null ? name + " (family " + family + ", model " + model + ")" : name;
         } catch (IOException | RuntimeException e) {
             // not Linux, or not readable: fall through to the architecture
         }
