@@ -11,8 +11,8 @@ import java.util.Locale;
  * the next, with decode speeds that differ by 2x; a figure without its processor cannot be
  * compared with another.
  *
- * @param model     the processor's name ({@code model name} in {@code /proc/cpuinfo}), or the
- *                  architecture when the system does not say
+ * @param model     the processor's name ({@code model name} in {@code /proc/cpuinfo}, with its
+ *                  family and model numbers), or the architecture when the system does not say
  * @param processors available processors
  * @param vectorBits the width of the widest float vector the kernels use (Vector API preferred shape)
  */
