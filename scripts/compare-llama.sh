@@ -16,7 +16,8 @@
 # "Side by side with llama.cpp", gives the flags used).
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# the comment block above, without its leading "# "
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 
 LLAMA= MODEL= ROUNDS=3 THREADS=2 DEPTH=0 KV=f16
 EXTRA=()
@@ -39,7 +40,7 @@ done
 case "$KV" in f16|q8) ;; *) echo "compare-llama: --kv takes f16 or q8" >&2; exit 1 ;; esac
 case "$ROUNDS$THREADS$DEPTH" in *[!0-9]*) echo "compare-llama: --rounds, --threads and --depth take whole numbers" >&2; exit 1 ;; esac
 
-cd "$(dirname "$0")/.."
+flash4j="$(cd "$(dirname "$0")/.." && pwd)/flash4j" # no cd: relative --model and --llama-bench paths keep their meaning
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
@@ -61,7 +62,7 @@ for r in $(seq 1 "$ROUNDS"); do
         print r, "llama", t, v[1] }' >> "$results"
   echo "round $r, $(date +%T): flash4j" >&2
   # flash4j's report rows: test, kind, tokens, mean, ±, sd, ...
-  ./flash4j bench --model "$MODEL" --threads "$THREADS" "${flash_args[@]}" "${EXTRA[@]}" |
+  "$flash4j" bench --model "$MODEL" --threads "$THREADS" "${flash_args[@]}" "${EXTRA[@]}" |
     awk -v r="$r" '$1 ~ /^(pp|tg)[0-9]+$/ && $5 == "±" { print r, "flash4j", $1, $4 }' >> "$results"
 done
 
