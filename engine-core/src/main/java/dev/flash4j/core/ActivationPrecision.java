@@ -6,7 +6,7 @@ package dev.flash4j.core;
  * llama.cpp does; integer kernels, about 0.5% relative error per dot product). Types without an
  * 8-bit kernel always use floats. {@code AUTO} takes 8 bits only for the matrices whose 8-bit
  * kernel measured faster than the float one on this CPU ({@link InterleavedRows#eightBitFaster}:
- * Q4_K on 256-bit vectors), floats for the rest; on 512-bit vectors it is {@code F32}.
+ * Q4_K on 256-bit vectors, Q6_K on 512-bit ones), floats for the rest.
  *
  * <p>Either way 8 bits apply to one token at a time and to the passes of a few tokens (verifying
  * drafts, a handful of tokens per expert) only where the matrix has 8-bit kernels for such passes

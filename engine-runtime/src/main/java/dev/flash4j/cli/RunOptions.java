@@ -31,7 +31,7 @@ final class RunOptions {
     int batch;
 
     @Option(names = "--activations", defaultValue = "f32", paramLabel = "f32|q8|auto",
-            description = "activations of quantized matrix products: f32 (exact), q8 (8-bit per block of 32, llama.cpp's way) or auto (8-bit only where this CPU's 8-bit kernel is faster: Q4_K on 256-bit vectors); default ${DEFAULT-VALUE}")
+            description = "activations of quantized matrix products: f32 (exact), q8 (8-bit per block of 32, llama.cpp's way) or auto (8-bit only where this CPU's 8-bit kernel is faster: Q4_K on 256-bit vectors, Q6_K one token at a time on 512-bit ones); default ${DEFAULT-VALUE}")
     String activations;
 
     @Option(names = "--repack", arity = "0..1", fallbackValue = "memory", defaultValue = "auto", paramLabel = "auto|file|memory|off",
