@@ -488,8 +488,9 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * {@code qs + 16*c + i} (Q5_K: 0..31, Q6_K: q - 32), with one signed scale byte per row and
      * scale group at {@code sc + 16*group} (Q5_K's are 0..63), a group being {@code 16 << scaleShift}
      * columns, and the rows' d (f32) at byte 0. Per 16 columns: one 32-byte load holds columns c and
-     * c+1 of all 16 rows, widened to 32 short lanes, and meets 32 lanes of {@link Q8Activations#rep16}
-     * (column c's quant 16 times, then c+1's). A lane sums 8 products of at most 32*127 (32512, no
+     * c+1 of all 16 rows, widened to 32 short lanes, and meets column c's quant in lanes 0..15 and
+     * c+1's in 16..31 (one {@link Q8Activations#pairs} entry, spread by {@link Wide#PAIR_SPREAD}).
+     * A lane sums 8 products of at most 32*127 (32512, no
      * overflow; 16 would overflow, hence 16 columns at a time even for Q5_K's 32-column groups) before
      * lanes i and 16+i are added as ints (the upper half brought down by {@link Wide#HIGH_HALF}).
      * The 8 loads are written out, which C2 compiles to straight-line code; one 16-column group per
@@ -502,20 +503,20 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             byteQuantsScaleNarrow(data, bo, sc, scaleShift, sums, 0, a, col, out, o);
             return;
         }
-        short[] rep = a.rep16;
+        int[] pr = a.pairs;
         FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
         FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo, Vec.LE);
         for (int t = 0; t < 16; t++) {
             long q = bo + qs + 16L * 16 * t;
-            int r = 16 * (col + 16 * t);
-            ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r));
-            ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 32));
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 64)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 96)).add(s1);
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 128)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 160)).add(s1);
-            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 192)).add(s0);
-            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(ShortVector.fromArray(S2, rep, r + 224)).add(s1);
+            int r = (col + 16 * t) / 2;
+            ShortVector s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD));
+            ShortVector s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 32, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 1]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD));
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 64, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 96, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 3]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 128, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 4]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 160, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 5]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s1);
+            s0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 192, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 6]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s0);
+            s1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, q + 224, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul((ShortVector) IntVector.broadcast(Wide.I, pr[r + 7]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(s1);
             ShortVector p = s0.add(s1);
             IntVector rows = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
             FloatVector scale = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + sc + 16 * (t >> scaleShift), Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[(col + 16 * t) / Q8Activations.BLOCK]);
@@ -542,17 +543,17 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             byteQuantsScaleNarrow(data, b3, sc, scaleShift, sums, 1536, a, col, out, o3);
             return;
         }
-        short[] rep = a.rep16;
+        int[] pr = a.pairs;
         FloatVector acc0 = FloatVector.fromArray(Wide.F, out, o0), dd0 = FloatVector.fromMemorySegment(Wide.F, data, b0, Vec.LE);
         FloatVector acc1 = FloatVector.fromArray(Wide.F, out, o1), dd1 = FloatVector.fromMemorySegment(Wide.F, data, b1, Vec.LE);
         FloatVector acc2 = FloatVector.fromArray(Wide.F, out, o2), dd2 = FloatVector.fromMemorySegment(Wide.F, data, b2, Vec.LE);
         FloatVector acc3 = FloatVector.fromArray(Wide.F, out, o3), dd3 = FloatVector.fromMemorySegment(Wide.F, data, b3, Vec.LE);
         for (int t = 0; t < 16; t++) {
             long q = qs + 16L * 16 * t;
-            int r = 16 * (col + 16 * t);
+            int r = (col + 16 * t) / 2;
             ShortVector p0 = ShortVector.zero(S2), p1 = p0, p2 = p0, p3 = p0;
             for (int j = 0; j < 8; j++) {
-                ShortVector y = ShortVector.fromArray(S2, rep, r + 32 * j);
+                ShortVector y = (ShortVector) IntVector.broadcast(Wide.I, pr[r + j]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
                 long c = q + 32L * j;
                 p0 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p0);
                 p1 = ((ShortVector) ByteVector.fromMemorySegment(B32, data, b1 + c, Vec.LE).convertShape(VectorOperators.B2S, S2, 0)).mul(y).add(p1);

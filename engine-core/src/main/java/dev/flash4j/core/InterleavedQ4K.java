@@ -436,9 +436,10 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
      * block's first), its scale terms added to {@code out[o .. o+16)} (the min terms: {@link InterleavedKQuant#minsQ8}).
      * One 32-byte load holds byte positions j and j+1 of all 16 rows, widened to 32 short lanes
-     * (lanes 0-15: position j, 16-31: j+1); its low nibbles meet 32 lanes of
-     * {@link Q8Activations#rep16} for sub-block 2c (the column's quant 16 times, then the next
-     * column's), its high nibbles those of sub-block 2c+1. A lane sums 16 products of at most
+     * (lanes 0-15: position j, 16-31: j+1); its low nibbles meet sub-block 2c's activations for
+     * those two columns (column 64c+j's quant in lanes 0-15, the next column's in 16-31: one
+     * {@link Q8Activations#pairs} entry spread by {@link Wide#PAIR_SPREAD}), its high nibbles
+     * those of sub-block 2c+1. A lane sums 16 products of at most
      * 15*127 (30480, no overflow); then lanes i and 16+i are added as ints (the upper half brought
      * down by a constant shuffle, which C2 loads once per call) and scaled once in floats.
      * One method per block, both nibbles per load: per sub-block calls re-made the shuffle's
@@ -452,20 +453,20 @@ final class InterleavedQ4K extends InterleavedKQuant {
             scaleMinsQ8Narrow(bo, sums, 0, a, col, out, o);
             return;
         }
-        short[] rep = a.rep16;
+        int[] pr = a.pairs;
         FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
         FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
         for (int c = 0; c < 4; c++) {
             long q = bo + QS + 16L * 32 * c;
-            int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+            int rl = (col + 64 * c) / 2, rh = rl + 16;
             ShortVector l0 = ShortVector.zero(S2), l1 = l0, h0 = l0, h1 = l0;
             for (int j = 0; j < 32; j += 4) {
                 ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
                 ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-                l0 = v.and((short) 0xF).mul(ShortVector.fromArray(S2, rep, rl + 16 * j)).add(l0);
-                h0 = v.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S2, rep, rh + 16 * j)).add(h0);
-                l1 = w.and((short) 0xF).mul(ShortVector.fromArray(S2, rep, rl + 16 * (j + 2))).add(l1);
-                h1 = w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S2, rep, rh + 16 * (j + 2))).add(h1);
+                l0 = v.and((short) 0xF).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rl + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(l0);
+                h0 = v.lanewise(VectorOperators.LSHR, 4).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rh + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(h0);
+                l1 = w.and((short) 0xF).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rl + (j + 2) / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(l1);
+                h1 = w.lanewise(VectorOperators.LSHR, 4).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rh + (j + 2) / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(h1);
             }
             ShortVector pl = l0.add(l1), ph = h0.add(h1);
             IntVector il = ((IntVector) pl.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) pl.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
@@ -502,7 +503,7 @@ final class InterleavedQ4K extends InterleavedKQuant {
         }
         short[] sums = QUAD_SUMS.get();
         for (int c = 0; c < 4; c++) {
-            quadSumsQ8(b0, b1, b2, b3, a.rep16, col, c, sums);
+            quadSumsQ8(b0, b1, b2, b3, a.pairs, col, c, sums);
             scaleQ8(b0, sums, 0, a, col, c, out, o0);
             scaleQ8(b1, sums, 64, a, col, c, out, o1);
             scaleQ8(b2, sums, 128, a, col, c, out, o2);
@@ -516,12 +517,13 @@ final class InterleavedQ4K extends InterleavedKQuant {
      * lane, as in {@link #blockQ8}); group k's sums to {@code sums[64k ..]} (low) and
      * {@code sums[64k + 32 ..]} (high).
      */
-    private void quadSumsQ8(long b0, long b1, long b2, long b3, short[] rep, int col, int c, short[] sums) {
+    private void quadSumsQ8(long b0, long b1, long b2, long b3, int[] pr, int col, int c, short[] sums) {
         long q = QS + 16L * 32 * c;
-        int rl = 16 * (col + 64 * c), rh = rl + 16 * 32;
+        int rl = (col + 64 * c) / 2, rh = rl + 16;
         ShortVector l0 = ShortVector.zero(S2), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
         for (int j = 0; j < 32; j += 2) {
-            ShortVector yl = ShortVector.fromArray(S2, rep, rl + 16 * j), yh = ShortVector.fromArray(S2, rep, rh + 16 * j);
+            ShortVector yl = (ShortVector) IntVector.broadcast(Wide.I, pr[rl + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
+            ShortVector yh = (ShortVector) IntVector.broadcast(Wide.I, pr[rh + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
             long p = q + 16L * j;
             ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
             l0 = v0.and((short) 0xF).mul(yl).add(l0);

@@ -18,6 +18,13 @@ public final class Q8Activations {
     final int[] sums;
     /** {@link #repeat16}'s result: {@code rep16[16*i + k] = q[i]} for k < 16. */
     short[] rep16 = new short[0];
+    /**
+     * {@link #repeat16}'s other result: {@code pairs[i]} holds quants {@code 2i} (low 16 bits) and
+     * {@code 2i+1} (high 16 bits) as shorts, for the 512-bit kernels, which broadcast it and spread
+     * it with {@link Wide#PAIR_SPREAD}. Reading the 16-fold copy instead (128 KB for 4096 columns,
+     * so from L2, two 64-byte loads per 256 weights of Q4_K) made those kernels slower than the float ones.
+     */
+    int[] pairs = new int[0];
     private int length;
 
     /** A buffer for up to {@code capacity} values (a multiple of 32). */
@@ -68,12 +75,15 @@ public final class Q8Activations {
 
     /**
      * Fills {@link #rep16} with every quant repeated 16 times, as shorts, for the interleaved
-     * kernels: one vector load then gives a column's activation in all 16 row lanes.
+     * kernels on 256-bit vectors: one vector load then gives a column's activation in all 16 row
+     * lanes. Also fills {@link #pairs}, for the 512-bit ones.
      */
     void repeat16() {
         if (rep16.length < 16 * length) rep16 = new short[16 * q.length];
         // one 16-lane vector store per value
         for (int i = 0; i < length; i++) ShortVector.broadcast(ShortVector.SPECIES_256, q[i]).intoArray(rep16, 16 * i);
+        if (pairs.length < q.length / 2) pairs = new int[q.length / 2];
+        for (int i = 0; i < length / 2; i++) pairs[i] = (q[2 * i] & 0xFFFF) | q[2 * i + 1] << 16;
     }
 
     /** Values this buffer holds at most. */

@@ -37,6 +37,14 @@ final class Wide {
      */
     static final VectorShuffle<Short> HIGH_HALF = VectorShuffle.fromOp(ShortVector.SPECIES_512, i -> (i + 16) % 32);
 
+    /**
+     * Spreads an int broadcast to all lanes of a 512-bit vector and read as 32 shorts (lanes
+     * alternating a, b) to a in lanes 0..15 and b in lanes 16..31 (one {@code vpermw}): the 8-bit
+     * kernels' activation vector for two columns, built from {@link Q8Activations#pairs} in
+     * registers instead of loaded from a 16-fold copy of the activations in memory.
+     */
+    static final VectorShuffle<Short> PAIR_SPREAD = VectorShuffle.fromOp(ShortVector.SPECIES_512, i -> i < 16 ? 0 : 1);
+
     private Wide() {}
 
     /** {@code L} bytes at {@code off} as unsigned ints 0..255. */
