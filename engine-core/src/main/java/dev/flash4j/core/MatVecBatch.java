@@ -150,7 +150,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
                 && Arrays.equals(xOffs[j], 0, count, xOffs[i], 0, count)) return q8[j];
         if (q8Own[i] == null || q8Own[i].capacity() < count * cols) q8Own[i] = new Q8Activations(Math.max(count, 4) * cols);
         Q8Activations a = q8Own[i].quantizeRows(x[i], 1, xOffs[i], count, cols);
-        a.repeat16();
+        a.spreadForInterleaved();
         return a;
     }
 

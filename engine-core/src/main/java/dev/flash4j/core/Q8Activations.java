@@ -16,13 +16,14 @@ public final class Q8Activations {
     final byte[] q;
     final float[] d;
     final int[] sums;
-    /** {@link #repeat16}'s result: {@code rep16[16*i + k] = q[i]} for k < 16. */
+    /** {@link #spreadForInterleaved}'s first result: {@code rep16[16*i + k] = q[i]} for k < 16. */
     short[] rep16 = new short[0];
     /**
-     * {@link #repeat16}'s other result: {@code pairs[i]} holds quants {@code 2i} (low 16 bits) and
-     * {@code 2i+1} (high 16 bits) as shorts, for the 512-bit kernels, which broadcast it and spread
-     * it with {@link Wide#PAIR_SPREAD}. Reading the 16-fold copy instead (128 KB for 4096 columns,
-     * so from L2, two 64-byte loads per 256 weights of Q4_K) made those kernels slower than the float ones.
+     * {@link #spreadForInterleaved}'s second result: {@code pairs[i]} holds quants {@code 2i} (low
+     * 16 bits) and {@code 2i+1} (high 16 bits) as shorts, for the 512-bit K-quant kernels, which
+     * broadcast it and spread it with {@link Wide#PAIR_SPREAD}. Reading 32 lanes of {@link #rep16}
+     * instead (128 KB for 4096 columns, so from L2: for Q4_K two 64-byte loads per 256 weights) held
+     * the Q6_K kernel at 33-35 GB/s against 41-44 (Zen 5, 2 threads).
      */
     int[] pairs = new int[0];
     private int length;
@@ -74,11 +75,12 @@ public final class Q8Activations {
     }
 
     /**
-     * Fills {@link #rep16} with every quant repeated 16 times, as shorts, for the interleaved
-     * kernels on 256-bit vectors: one vector load then gives a column's activation in all 16 row
-     * lanes. Also fills {@link #pairs}, for the 512-bit ones.
+     * Lays the quants out for the interleaved 8-bit kernels: {@link #rep16}, every quant repeated
+     * 16 times as shorts (one vector load then gives a column's activation in 16 row lanes; for the
+     * K-quant kernels on 256-bit vectors and Q8_0's on both widths), and {@link #pairs} (for the
+     * K-quant kernels on 512-bit vectors).
      */
-    void repeat16() {
+    void spreadForInterleaved() {
         if (rep16.length < 16 * length) rep16 = new short[16 * q.length];
         // one 16-lane vector store per value
         for (int i = 0; i < length; i++) ShortVector.broadcast(ShortVector.SPECIES_256, q[i]).intoArray(rep16, 16 * i);

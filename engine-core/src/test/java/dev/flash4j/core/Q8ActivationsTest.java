@@ -47,12 +47,14 @@ class Q8ActivationsTest {
         int[] sel = {3, 0, 3, 4};
         Q8Activations all = new Q8Activations(n * sel.length).quantizeRows(x, stride, sel, sel.length, n);
         assertEquals(n * sel.length, all.length());
-        all.repeat16();
+        all.spreadForInterleaved();
         for (int i = 0; i < sel.length; i++) {
             Q8Activations one = new Q8Activations(n).quantize(x, sel[i] * stride, n);
             for (int j = 0; j < n; j++) {
                 assertEquals(one.value(j), all.value(i * n + j), "row " + i + " value " + j);
                 for (int k = 0; k < 16; k++) assertEquals(one.q[j], all.rep16[16 * (i * n + j) + k]);
+                int pair = all.pairs[(i * n + j) / 2];
+                assertEquals(one.q[j], (short) (j % 2 == 0 ? pair : pair >> 16), "pair half of row " + i + " value " + j);
             }
             for (int b = 0; b < n / 32; b++) assertEquals(one.sums[b], all.sums[i * n / 32 + b]);
         }
