@@ -361,9 +361,10 @@ final class InterleavedQ6K extends InterleavedKQuant {
     /**
      * On 512-bit vectors (one token at a time). There the 8-bit kernel's loop spends half the
      * vector operations per weight (3 per 32 weights against 3 per 16) and reads the expanded bytes
-     * faster. On an AMD EPYC Zen 5 VM, 2 threads, 268-537 MB products, f32 and q8 in one process
-     * (MatMulThroughput): 0.99-1.54x, median 1.19x in 7 runs; with the activation vectors built in
-     * registers ({@link Q8Activations#pairs}) 41-44 against 27-32 GB/s. Decoding the slice with
+     * faster. On an AMD EPYC Zen 5 VM, 2 threads, products of 55-110 MB (Q6_K file bytes, past
+     * the L3 cache), f32 and q8 in one process (MatMulThroughput): 0.99-1.54x, median 1.19x in
+     * 7 runs; with the activation vectors built in registers ({@link Q8Activations#pairs}) 41-44
+     * against 27-32 GB/s of file bytes. Decoding the slice with
      * {@code auto} against {@code f32}: 1.05-1.09x (the Q6_K head is a third of a decode step).
      * On 256-bit vectors it lost there (0.87-0.91x), and on an Intel Xeon VM it was level at
      * 512 bits (22.8 against 21.7 GB/s, before the register-built activations).
