@@ -429,66 +429,40 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     @Override
     public void dotQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff) {
-        groupsQ8(g0, g1, a, aOff, out, outOff, Wide.L == G); // the 256-bit kernels add the min terms themselves
+        groupsQ8(g0, g1, a, aOff, out, outOff, false); // the kernels add the min terms themselves
     }
 
     /**
-     * Block {@code bo} with 8-bit activations on 512-bit vectors (activation column {@code col} the
-     * block's first), its scale terms added to {@code out[o .. o+16)} (the min terms: {@link InterleavedKQuant#minsQ8}).
-     * One 32-byte load holds byte positions j and j+1 of all 16 rows, widened to 32 short lanes
-     * (lanes 0-15: position j, 16-31: j+1); its low nibbles meet sub-block 2c's activations for
-     * those two columns (column 64c+j's quant in lanes 0-15, the next column's in 16-31: one
-     * {@link Q8Activations#pairs} entry spread by {@link Wide#PAIR_SPREAD}), its high nibbles
-     * those of sub-block 2c+1. A lane sums 16 products of at most
-     * 15*127 (30480, no overflow); then lanes i and 16+i are added as ints (the upper half brought
-     * down by a constant shuffle, which C2 loads once per call) and scaled once in floats.
-     * One method per block, both nibbles per load: per sub-block calls re-made the shuffle's
-     * constants every call and loaded every byte twice (8.7 GB/s one thread in L2, now 14).
+     * Block {@code bo} with 8-bit activations, its scale and min terms added to
+     * {@code out[o .. o+16)} (activation column {@code col} the block's first): the four-group
+     * kernel over the one block, four times the work for the at most three groups a matrix has
+     * past its last whole quad, and one code path for the numbers.
      */
     @Override
     void blockQ8(long bo, Q8Activations a, int col, float[] out, int o) {
-        if (Wide.L != G) { // 256-bit: the four-group kernel over the one block
+        if (Wide.L != G) {
             short[] sums = NARROW_SUMS.get();
             quadSumsQ8Narrow(bo, bo, bo, bo, a.rep16, a.sums, col, sums);
             scaleMinsQ8Narrow(bo, sums, 0, a, col, out, o);
             return;
         }
-        int[] pr = a.pairs;
-        FloatVector acc = FloatVector.fromArray(Wide.F, out, o);
-        FloatVector dd = FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE);
-        for (int c = 0; c < 4; c++) {
-            long q = bo + QS + 16L * 32 * c;
-            int rl = (col + 64 * c) / 2, rh = rl + 16;
-            ShortVector l0 = ShortVector.zero(S2), l1 = l0, h0 = l0, h1 = l0;
-            for (int j = 0; j < 32; j += 4) {
-                ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-                ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B32, data, q + 16L * (j + 2), Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-                l0 = v.and((short) 0xF).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rl + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(l0);
-                h0 = v.lanewise(VectorOperators.LSHR, 4).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rh + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(h0);
-                l1 = w.and((short) 0xF).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rl + (j + 2) / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(l1);
-                h1 = w.lanewise(VectorOperators.LSHR, 4).mul((ShortVector) IntVector.broadcast(Wide.I, pr[rh + (j + 2) / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD)).add(h1);
-            }
-            ShortVector pl = l0.add(l1), ph = h0.add(h1);
-            IntVector il = ((IntVector) pl.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) pl.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-            IntVector ih = ((IntVector) ph.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) ph.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-            int blk = (col + 64 * c) / Q8Activations.BLOCK;
-            FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk]);
-            FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + 16, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk + 1]);
-            acc = ((FloatVector) il.convert(VectorOperators.I2F, 0)).mul(sl).fma(dd, acc);
-            acc = ((FloatVector) ih.convert(VectorOperators.I2F, 0)).mul(sh).fma(dd, acc);
-        }
-        acc.intoArray(out, o);
+        short[] sums = QUAD_SUMS.get();
+        quadSumsQ8(bo, bo, bo, bo, a.pairs, col, sums);
+        scaleMinsQ8(bo, sums, 0, a, col, out, o);
     }
 
-    /** Per thread: the four groups' short sums of {@link #quadQ8}, low then high nibbles, 32 lanes each. */
-    private static final ThreadLocal<short[]> QUAD_SUMS = ThreadLocal.withInitial(() -> new short[8 * 32]);
+    /** Per thread: the four groups' short sums of {@link #quadSumsQ8}, 8 sub-blocks of 32 lanes each per group. */
+    private static final ThreadLocal<short[]> QUAD_SUMS = ThreadLocal.withInitial(() -> new short[4 * 8 * 32]);
 
     /**
      * {@link #blockQ8} for the same block of four groups (at {@code b0 .. b3}), outputs at
-     * {@code o0 .. o3}. Per 64 columns, {@link #quadSumsQ8} leaves each group's two short sums in a
-     * per-thread array and {@link #scaleQ8} turns them into floats: one method doing both (1.5 KB of
-     * bytecode) was compiled by C2 with its vectors boxed in about one run in three
-     * (420-450 KB per decoded token in {@code DecodeAllocationTest}).
+     * {@code o0 .. o3}. {@link #quadSumsQ8} (or {@link #quadSumsQ8Narrow}) leaves the block's
+     * short sums of all four groups in a per-thread array and one call per group turns them into
+     * floats with the min terms: one method doing both (1.5 KB of bytecode) was compiled by C2 with
+     * its vectors boxed in about one run in three (420-450 KB per decoded token in
+     * {@code DecodeAllocationTest}). A call per 64 columns and group, and a separate pass for the
+     * min terms, made the 512-bit kernel 1.2x slower (one thread, 1024 x 4096, data in L2: 21.5
+     * against 25.9 GB/s).
      */
     @Override
     void quadQ8(long b0, long b1, long b2, long b3, Q8Activations a, int col, float[] out, int o0, int o1, int o2, int o3) {
@@ -502,68 +476,79 @@ final class InterleavedQ4K extends InterleavedKQuant {
             return;
         }
         short[] sums = QUAD_SUMS.get();
+        quadSumsQ8(b0, b1, b2, b3, a.pairs, col, sums);
+        scaleMinsQ8(b0, sums, 0, a, col, out, o0);
+        scaleMinsQ8(b1, sums, 256, a, col, out, o1);
+        scaleMinsQ8(b2, sums, 512, a, col, out, o2);
+        scaleMinsQ8(b3, sums, 768, a, col, out, o3);
+    }
+
+    /**
+     * First pass of {@link #quadQ8} on 512-bit vectors: the short sums of a whole block of four
+     * groups (at {@code b0 .. b3}). Per 64 columns c and two byte positions, one activation vector
+     * per nibble meets a 32-byte load of each group (16 products per lane, as described at the
+     * top). Group k, sub-block s at {@code sums[256k + 32s ..]}: lanes 0-15 the even byte
+     * positions' products of rows 0-15, lanes 16-31 the odd ones'.
+     */
+    private void quadSumsQ8(long b0, long b1, long b2, long b3, int[] pr, int col, short[] sums) {
         for (int c = 0; c < 4; c++) {
-            quadSumsQ8(b0, b1, b2, b3, a.pairs, col, c, sums);
-            scaleQ8(b0, sums, 0, a, col, c, out, o0);
-            scaleQ8(b1, sums, 64, a, col, c, out, o1);
-            scaleQ8(b2, sums, 128, a, col, c, out, o2);
-            scaleQ8(b3, sums, 192, a, col, c, out, o3);
+            long q = QS + 16L * 32 * c;
+            int rl = (col + 64 * c) / 2, rh = rl + 16;
+            ShortVector l0 = ShortVector.zero(S2), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+            for (int j = 0; j < 16; j++) {
+                ShortVector yl = (ShortVector) IntVector.broadcast(Wide.I, pr[rl + j]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
+                ShortVector yh = (ShortVector) IntVector.broadcast(Wide.I, pr[rh + j]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
+                long p = q + 32L * j;
+                ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l0 = v0.and((short) 0xF).mul(yl).add(l0);
+                h0 = v0.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h0);
+                ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l1 = v1.and((short) 0xF).mul(yl).add(l1);
+                h1 = v1.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h1);
+                ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l2 = v2.and((short) 0xF).mul(yl).add(l2);
+                h2 = v2.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h2);
+                ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
+                l3 = v3.and((short) 0xF).mul(yl).add(l3);
+                h3 = v3.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h3);
+            }
+            int s = 64 * c;
+            l0.intoArray(sums, s);
+            h0.intoArray(sums, s + 32);
+            l1.intoArray(sums, 256 + s);
+            h1.intoArray(sums, 256 + s + 32);
+            l2.intoArray(sums, 512 + s);
+            h2.intoArray(sums, 512 + s + 32);
+            l3.intoArray(sums, 768 + s);
+            h3.intoArray(sums, 768 + s + 32);
         }
     }
 
     /**
-     * Sub-blocks 2c (low nibbles) and 2c+1 (high nibbles) of four groups' blocks: per two byte
-     * positions, one activation load per nibble meets a 32-byte load of each group (16 products per
-     * lane, as in {@link #blockQ8}); group k's sums to {@code sums[64k ..]} (low) and
-     * {@code sums[64k + 32 ..]} (high).
+     * Second pass of {@link #quadQ8} on 512-bit vectors for one group (its sums from
+     * {@code sums[base ..]}, activation column {@code col} the block's first): per sub-block s,
+     * lanes i and 16+i added as ints, times the rows' scales and the activation's d; the min terms
+     * (the rows' mins times d times the sub-block's quant sum) beside them; then times the rows'
+     * d and dmin, added to {@code out[o .. o+16)}. One call per group and block with the min terms
+     * in it: a call per 64 columns and a separate min pass took as long as the products (one
+     * thread, data in L2).
      */
-    private void quadSumsQ8(long b0, long b1, long b2, long b3, int[] pr, int col, int c, short[] sums) {
-        long q = QS + 16L * 32 * c;
-        int rl = (col + 64 * c) / 2, rh = rl + 16;
-        ShortVector l0 = ShortVector.zero(S2), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
-        for (int j = 0; j < 32; j += 2) {
-            ShortVector yl = (ShortVector) IntVector.broadcast(Wide.I, pr[rl + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
-            ShortVector yh = (ShortVector) IntVector.broadcast(Wide.I, pr[rh + j / 2]).reinterpretAsShorts().rearrange(Wide.PAIR_SPREAD);
-            long p = q + 16L * j;
-            ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b0 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-            l0 = v0.and((short) 0xF).mul(yl).add(l0);
-            h0 = v0.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h0);
-            ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b1 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-            l1 = v1.and((short) 0xF).mul(yl).add(l1);
-            h1 = v1.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h1);
-            ShortVector v2 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b2 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-            l2 = v2.and((short) 0xF).mul(yl).add(l2);
-            h2 = v2.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h2);
-            ShortVector v3 = (ShortVector) ByteVector.fromMemorySegment(B32, data, b3 + p, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S2, 0);
-            l3 = v3.and((short) 0xF).mul(yl).add(l3);
-            h3 = v3.lanewise(VectorOperators.LSHR, 4).mul(yh).add(h3);
+    private void scaleMinsQ8(long bo, short[] sums, int base, Q8Activations a, int col, float[] out, int o) {
+        int blk = col / Q8Activations.BLOCK;
+        FloatVector acc = FloatVector.zero(Wide.F), mins = acc;
+        for (int s = 0; s < 8; s++) {
+            float dq = a.d[blk + s];
+            ShortVector p = ShortVector.fromArray(S2, sums, base + 32 * s);
+            IntVector i = ((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) p.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
+            FloatVector sc = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 16 * s, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(dq);
+            acc = ((FloatVector) i.convert(VectorOperators.I2F, 0)).fma(sc, acc);
+            FloatVector mn = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + MN + 16 * s, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
+            mins = mn.fma(FloatVector.broadcast(Wide.F, dq * a.sums[blk + s]), mins);
         }
-        l0.intoArray(sums, 0);
-        h0.intoArray(sums, 32);
-        l1.intoArray(sums, 64);
-        h1.intoArray(sums, 96);
-        l2.intoArray(sums, 128);
-        h2.intoArray(sums, 160);
-        l3.intoArray(sums, 192);
-        h3.intoArray(sums, 224);
-    }
-
-    /**
-     * One group's two short sums of {@link #quadSumsQ8} ({@code sums[s ..]}: low, then high
-     * nibbles): lanes i and 16+i added as ints, scaled by the sub-block scales, the activation
-     * blocks' d and the group's d, added to {@code out[o .. o+16)}.
-     */
-    private void scaleQ8(long bo, short[] sums, int s, Q8Activations a, int col, int c, float[] out, int o) {
-        int blk = (col + 64 * c) / Q8Activations.BLOCK;
-        ShortVector pl = ShortVector.fromArray(S2, sums, s), ph = ShortVector.fromArray(S2, sums, s + 32);
-        IntVector il = ((IntVector) pl.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) pl.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-        IntVector ih = ((IntVector) ph.convertShape(VectorOperators.S2I, Wide.I, 0)).add((IntVector) ph.rearrange(Wide.HIGH_HALF).convertShape(VectorOperators.S2I, Wide.I, 0));
-        FloatVector sl = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c, Vec.LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk]);
-        FloatVector sh = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, bo + SC + 32 * c + 16, Vec.LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).mul(a.d[blk + 1]);
-        FloatVector part = ((FloatVector) il.convert(VectorOperators.I2F, 0)).mul(sl).add(((FloatVector) ih.convert(VectorOperators.I2F, 0)).mul(sh));
-        part.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
+        acc = acc.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o));
+        mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + DMIN, Vec.LE), acc).intoArray(out, o);
     }
 
     /**

@@ -24,11 +24,11 @@ import java.util.Random;
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp <classes>:<test-classes>:<gguf classes>
  * dev.flash4j.core.MatMulThroughput [types=Q4_K,Q6_K,Q8_0,Q5_K] [rows=14336] [cols=4096]
- * [batch=512] [reps=15] [threads=1,2] [modes=f32,q8]}
+ * [batch=512] [reps=15] [threads=1,2] [modes=f32,q8] [layouts=plain,interleaved]}
  */
 public final class MatMulThroughput {
     public static void main(String[] args) throws Exception {
-        String types = "Q4_K,Q6_K,Q8_0,Q5_K", threadList = "1,2", modes = "f32,q8";
+        String types = "Q4_K,Q6_K,Q8_0,Q5_K", threadList = "1,2", modes = "f32,q8", layouts = "plain,interleaved";
         int rows = 14336, cols = 4096, batch = 512, reps = 15, batchRows = 2048;
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -41,6 +41,7 @@ public final class MatMulThroughput {
                 case "reps" -> reps = Integer.parseInt(kv[1]);
                 case "threads" -> threadList = kv[1];
                 case "modes" -> modes = kv[1];
+                case "layouts" -> layouts = kv[1];
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
         }
@@ -54,7 +55,9 @@ public final class MatMulThroughput {
                 long p0 = System.nanoTime();
                 WeightMatrix inter = plain.interleave();
                 if (inter != plain) System.out.printf("%-5s interleaving %dx%d took %.0f ms%n", t, rows, cols, (System.nanoTime() - p0) / 1e6);
-                List<WeightMatrix> variants = inter == plain ? List.of(plain) : List.of(plain, inter);
+                List<WeightMatrix> variants = new ArrayList<>();
+                if (layouts.contains("plain") || inter == plain) variants.add(plain);
+                if (layouts.contains("interleaved") && inter != plain) variants.add(inter);
                 for (String ts : threadList.split(",")) {
                     int threads = Integer.parseInt(ts);
                     try (WorkerPool pool = new WorkerPool(threads)) {
