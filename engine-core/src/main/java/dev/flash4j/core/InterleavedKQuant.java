@@ -407,6 +407,12 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         mins.neg().fma(FloatVector.fromMemorySegment(Wide.F, data, bo + 64 + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
 
+    /** The K-quant kernels read {@link Q8Activations#pairs} on 512-bit vectors, {@code rep16} on 256-bit ones. */
+    @Override
+    public boolean readsRep16() {
+        return Wide.L < GROUP;
+    }
+
     /**
      * Groups {@code [g0, g1)} with 8-bit activations on 512-bit vectors: per group its 16 outputs
      * cleared, then per block {@link #blockQ8} and, for types with mins (Q4_K, Q5_K), {@link #minsQ8}

@@ -351,6 +351,12 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         groupsQ8(g0, g1, a, aOff, out, outOff, false);
     }
 
+    /** Q8_0's 8-bit kernel reads {@link Q8Activations#rep16} at both widths. */
+    @Override
+    public boolean readsRep16() {
+        return true;
+    }
+
     /**
      * Block {@code bo} with 8-bit activations (activation column {@code col} the block's first),
      * added to {@code out[o .. o+16)}, on either vector width: per column, {@link Wide#L} quants

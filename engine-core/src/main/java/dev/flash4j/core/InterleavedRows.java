@@ -63,6 +63,14 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
     }
 
     /**
+     * Whether this copy's 8-bit kernels read {@link Q8Activations#rep16} (a 16-fold copy of the
+     * quants, 32 bytes per value): callers build it only then ({@link Q8Activations#ensureRep16}).
+     */
+    default boolean readsRep16() {
+        return true;
+    }
+
+    /**
      * Whether this copy has 8-bit kernels for passes of several tokens ({@link #dotTokensQ8} then
      * converts each quant vector once for all of them); without, {@link ActivationPrecision}
      * gives such passes float activations.

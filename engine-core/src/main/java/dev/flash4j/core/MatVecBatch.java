@@ -127,6 +127,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
             if (w[i].interleaved() == null) continue;
             if (precision.eightBit(w[i], tokens[i])) {
                 q8[i] = quantized(i, lastQ8);
+                if (w[i].interleaved().readsRep16()) q8[i].ensureRep16();
                 lastQ8 = i;
                 continue;
             }

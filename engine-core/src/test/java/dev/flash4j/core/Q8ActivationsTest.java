@@ -38,6 +38,39 @@ class Q8ActivationsTest {
         assertThrows(IndexOutOfBoundsException.class, () -> a.value(32 * 40));
     }
 
+    /**
+     * The vectorized quantization against the scalar rule it replaced: q = (int) Math.rint(x / d),
+     * ties to even. A block whose maximum is 127 has d = 1, so its halves are exact ties.
+     */
+    @Test
+    void quantsAreMathRintOfValueOverScaleTiesToEven() {
+        Random r = new Random(14);
+        float[] x = new float[32 * 50];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.exp(2 * r.nextGaussian()));
+        x[0] = 127; // block 0: d = 1 and ties
+        for (int j = 1; j < 32; j++) x[j] = (j - 16) + 0.5f;
+        for (int j = 32; j < 64; j++) x[j] = 0; // block 1: all zero
+        x[64] = Float.MIN_VALUE; // block 2: a subnormal maximum
+        Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
+        for (int b = 0; b < x.length / 32; b++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[32 * b + j]));
+            float scale = amax / 127, inv = scale != 0 ? 1 / scale : 0;
+            assertEquals(scale, a.d[b], "scale of block " + b);
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                int want = (int) Math.rint(x[32 * b + j] * inv);
+                assertEquals(want, a.q[32 * b + j], "block " + b + " value " + j);
+                sum += want;
+            }
+            assertEquals(sum, a.sums[b], "sum of block " + b);
+        }
+        assertEquals(127, a.q[0]);
+        assertEquals(-14, a.q[1]); // -14.5 to even
+        assertEquals(-14, a.q[2]); // -13.5 to even
+        assertEquals(2, a.q[18]); // 2.5 to even
+    }
+
     @Test
     void selectedRowsQuantizeLikeEachRowAlone() {
         Random r = new Random(13);
@@ -48,6 +81,7 @@ class Q8ActivationsTest {
         Q8Activations all = new Q8Activations(n * sel.length).quantizeRows(x, stride, sel, sel.length, n);
         assertEquals(n * sel.length, all.length());
         all.spreadForInterleaved();
+        all.ensureRep16();
         for (int i = 0; i < sel.length; i++) {
             Q8Activations one = new Q8Activations(n).quantize(x, sel[i] * stride, n);
             for (int j = 0; j < n; j++) {
