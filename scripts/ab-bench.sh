@@ -59,20 +59,4 @@ for r in $(seq 1 "$ROUNDS"); do
   run B "$B_ROOT" "$B_OPTS" "$B_ARGS"
 done
 
-awk '
-  { v[$1 " " $2 " " $3] = $4; if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 } if ($1 > rounds) rounds = $1 }
-  END {
-    printf "%-8s %-30s %-30s %s\n", "test", "A tokens/s", "B tokens/s", "B / A (median)"
-    for (i = 1; i <= n; i++) {
-      t = order[i]; l = ""; f = ""; q = ""; k = 0
-      for (r = 1; r <= rounds; r++) {
-        a = v[r " A " t]; b = v[r " B " t]
-        l = l (r > 1 ? " / " : "") (a == "" ? "-" : a); f = f (r > 1 ? " / " : "") (b == "" ? "-" : b)
-        if (a != "" && b != "" && a > 0) { x[++k] = b / a; q = q (q == "" ? "" : " / ") sprintf("%.2f", b / a) }
-      }
-      # median of the k ratios (insertion sort: a handful of rounds)
-      for (p = 2; p <= k; p++) { y = x[p]; for (j = p - 1; j >= 1 && x[j] > y; j--) x[j + 1] = x[j]; x[j + 1] = y }
-      m = k == 0 ? "-" : sprintf("%.2f", k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2)
-      printf "%-8s %-30s %-30s %s (%s)\n", t, l, f, q == "" ? "-" : q, m
-    }
-  }' "$results"
+awk -v a=A -v b=B -v la="A tokens/s" -v lb="B tokens/s" -v lr="B / A (median)" -f "$here/scripts/lib/ratio-table.awk" "$results"

@@ -66,23 +66,11 @@ for r in $(seq 1 "$ROUNDS"); do
     awk -v r="$r" '$1 ~ /^(pp|tg)[0-9]+$/ && $5 == "±" { print r, "flash4j", $1, $4 }' >> "$results"
 done
 
-awk '
-  { v[$1 " " $2 " " $3] = $4; if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 } if ($1 > rounds) rounds = $1 }
+# the table (scripts/lib/ratio-table.awk), then issue 6's pass ratio from the same values
+awk -v a=llama -v b=flash4j -v la="llama.cpp tokens/s" -v lb="flash4j tokens/s" -v lr="flash4j / llama.cpp (median)" \
+    -f "$(dirname "$0")/lib/ratio-table.awk" -f <(cat <<'PASS'
   END {
-    printf "%-8s %-28s %-28s %s\n", "test", "llama.cpp tokens/s", "flash4j tokens/s", "flash4j / llama.cpp (median)"
-    for (i = 1; i <= n; i++) {
-      t = order[i]; l = ""; f = ""; q = ""; k = 0
-      for (r = 1; r <= rounds; r++) {
-        a = v[r " llama " t]; b = v[r " flash4j " t]
-        l = l (r > 1 ? " / " : "") (a == "" ? "-" : a); f = f (r > 1 ? " / " : "") (b == "" ? "-" : b)
-        if (a != "" && b != "" && a > 0) { x[++k] = b / a; q = q (q == "" ? "" : " / ") sprintf("%.2f", b / a) }
-      }
-      # median of the k ratios (insertion sort: a handful of rounds)
-      for (p = 2; p <= k; p++) { y = x[p]; for (j = p - 1; j >= 1 && x[j] > y; j--) x[j + 1] = x[j]; x[j + 1] = y }
-      m = k == 0 ? "-" : sprintf("%.2f", k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2)
-      printf "%-8s %-28s %-28s %s (%s)\n", t, l, f, q == "" ? "-" : q, m
-      if (t ~ /^tg/) tg = t
-    }
+    for (i = 1; i <= n; i++) if (order[i] ~ /^tg/) tg = order[i]
     # issue 6 asks that verifying 4 tokens in one pass cost at most 1.3x a decode step
     if (tg != "" && ("pp4" in seen)) {
       printf "\na pass of 4 tokens over a decode step (time of pp4 / time of %s), per round:\n", tg
@@ -90,10 +78,12 @@ awk '
       for (i = 1; i <= 2; i++) {
         s = ""
         for (r = 1; r <= rounds; r++) {
-          a = v[r " " progs[i] " pp4"]; b = v[r " " progs[i] " " tg]
-          s = s (r > 1 ? " / " : "") (a != "" && b != "" && a > 0 ? sprintf("%.2f", 4 * b / a) : "-")
+          x1 = v[r " " progs[i] " pp4"]; x2 = v[r " " progs[i] " " tg]
+          s = s (r > 1 ? " / " : "") (x1 != "" && x2 != "" && x1 > 0 ? sprintf("%.2f", 4 * x2 / x1) : "-")
         }
         printf "  %-9s %s\n", (i == 1 ? "llama.cpp" : "flash4j"), s
       }
     }
-  }' "$results"
+  }
+PASS
+) "$results"
