@@ -29,8 +29,12 @@ import java.util.concurrent.Callable;
                         + " weight bytes read per decoded token and the share of memory bandwidth decode achieves.",
                 "With --membw: measure the machine's memory read bandwidth only (no model)."})
 final class BenchCommand implements Callable<Integer> {
-    /** Runs in the inline bandwidth measurement (the standalone one takes {@link #membwRuns}). */
-    private static final int INLINE_BANDWIDTH_RUNS = 3;
+    /**
+     * Runs in the inline bandwidth measurement (the standalone one takes {@link #membwRuns}); the
+     * best counts. 3 runs in a slow minute of the Zen 5 VM once gave half the machine's rate (26 GB/s,
+     * decode at "134%" of it); 8 take about 0.3 s more on 2 GB.
+     */
+    private static final int INLINE_BANDWIDTH_RUNS = 8;
 
     @Mixin
     RunOptions run;

@@ -73,6 +73,9 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         String bw = String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource);
         if (Double.isNaN(g)) sb.append(bw);
         else sb.append(String.format(Locale.ROOT, "decode reads %.2f GB/s of weights = %.1f%% of the %s", g, 100 * g / bandwidthGbps, bw));
+        // more than all of it: the bandwidth was measured in a slow minute of a shared machine
+        // (or is wrong as given), or some weights came from the caches
+        if (g > bandwidthGbps) sb.append(System.lineSeparator()).append("(more than the bandwidth: measure it again with `bench --membw` and pass it with --bandwidth GBPS)");
         return sb.toString();
     }
 

@@ -100,6 +100,19 @@ class BenchCommandTest {
         assertTrue(r.get("decode_bandwidth_fraction").isNull());
     }
 
+    /** A decode rate above the bandwidth given (or measured in a slow minute) says so, and how to fix it. */
+    @Test
+    void decodeAboveTheBandwidthIsPointedOut() {
+        CliRun above = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "4", "--reps", "1",
+                "--bandwidth", "0.001");
+        assertEquals(0, above.exitCode(), above.err());
+        assertTrue(above.out().contains("more than the bandwidth: measure it again with `bench --membw`"), above.out());
+        CliRun below = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "0", "--gen-tokens", "4", "--reps", "1",
+                "--bandwidth", "10000");
+        assertEquals(0, below.exitCode(), below.err());
+        assertFalse(below.out().contains("more than the bandwidth"), below.out());
+    }
+
     @Test
     void textReport() {
         CliRun run = CliRun.of("bench", "--model", MODEL.toString(), "--prompt-tokens", "8", "--gen-tokens", "4", "--reps", "1",
