@@ -415,8 +415,8 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
 
     /**
      * Groups {@code [g0, g1)} with 8-bit activations on 512-bit vectors: per group its 16 outputs
-     * cleared, then per block {@link #blockQ8} and, for types with mins (Q4_K, Q5_K), {@link #minsQ8}
-     * as a call of its own (one method with both passes C2's inlining budget and boxes vectors).
+     * cleared, then per block {@link #blockQ8} and, with {@code mins} (Q5_K; Q4_K's kernels add
+     * their own), {@link #minsQ8} as a call of its own (one method with both passes C2's inlining budget and boxes vectors).
      */
     final void groupsQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
         long gb = groupBytes();
@@ -588,8 +588,9 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * The min terms of a Q4_K or Q5_K block with 8-bit activations (their headers share the layout:
-     * dmin of the 16 rows at byte 64, the mins of sub-block s at 256 + 16*s), all 16 rows,
+     * The min terms of a Q5_K block with 8-bit activations (dmin of the 16 rows at byte 64, the
+     * mins of sub-block s at 256 + 16*s, Q4_K's header layout too, though Q4_K's 8-bit kernels add
+     * their min terms themselves), all 16 rows,
      * activation column {@code col} the block's first: dmin times the sub-blocks' mins times their
      * activation sums, subtracted from {@code out[o .. o+16)}. Apart from the block kernels: C2
      * stops inlining the Vector API's methods into a method past its budget and then boxes them.

@@ -150,8 +150,7 @@ public final class MatMul {
         if (p.eightBit(w, tokens)) {
             q8 = loops.q8(tokens * cols);
             q8.quantizeRows(x, 1, xOffs, tokens, cols);
-            q8.spreadForInterleaved();
-            if (iw.readsRep16()) q8.ensureRep16();
+            q8.spreadFor(iw);
         }
         float[] sums = q8 == null ? loops.sums(tokens * (cols / 32)) : null;
         if (sums != null) for (int t = 0; t < tokens; t++) InterleavedRows.sums32(x, xOffs[t], cols, sums, t * (cols / 32));

@@ -127,7 +127,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
             if (w[i].interleaved() == null) continue;
             if (precision.eightBit(w[i], tokens[i])) {
                 q8[i] = quantized(i, lastQ8);
-                if (w[i].interleaved().readsRep16()) q8[i].ensureRep16();
+                q8[i].spreadFor(w[i].interleaved()); // a shared quantization may need the other layout
                 lastQ8 = i;
                 continue;
             }
@@ -151,7 +151,6 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
                 && Arrays.equals(xOffs[j], 0, count, xOffs[i], 0, count)) return q8[j];
         if (q8Own[i] == null || q8Own[i].capacity() < count * cols) q8Own[i] = new Q8Activations(Math.max(count, 4) * cols);
         Q8Activations a = q8Own[i].quantizeRows(x[i], 1, xOffs[i], count, cols);
-        a.spreadForInterleaved();
         return a;
     }
 

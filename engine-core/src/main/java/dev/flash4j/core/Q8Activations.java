@@ -22,7 +22,7 @@ public final class Q8Activations {
     /** {@link #ensureRep16}'s result: {@code rep16[16*i + k] = q[i]} for k < 16. */
     short[] rep16 = new short[0];
     /**
-     * {@link #spreadForInterleaved}'s result: {@code pairs[i]} holds quants {@code 2i} (low
+     * {@link #ensurePairs}'s result: {@code pairs[i]} holds quants {@code 2i} (low
      * 16 bits) and {@code 2i+1} (high 16 bits) as shorts, for the 512-bit K-quant kernels, which
      * broadcast it and spread it with {@link Wide#PAIR_SPREAD}. Reading 32 lanes of {@link #rep16}
      * instead (128 KB for 4096 columns, so from L2: for Q4_K two 64-byte loads per 256 weights) held
@@ -30,8 +30,8 @@ public final class Q8Activations {
      */
     int[] pairs = new int[0];
     private int length;
-    /** Whether {@link #rep16} holds the current quants ({@link #ensureRep16}). */
-    private boolean rep16Filled;
+    /** Whether {@link #rep16} and {@link #pairs} hold the current quants (a new quantization clears both). */
+    private boolean rep16Filled, pairsFilled;
 
     /** A buffer for up to {@code capacity} values (a multiple of 32). */
     public Q8Activations(int capacity) {
@@ -46,7 +46,7 @@ public final class Q8Activations {
         if (n % BLOCK != 0 || n > q.length) throw new IllegalArgumentException(n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
         quantizeBlocks(x, off, 0, n);
         length = n;
-        rep16Filled = false;
+        rep16Filled = pairsFilled = false;
         return this;
     }
 
@@ -87,23 +87,32 @@ public final class Q8Activations {
         if (n % BLOCK != 0 || (long) n * count > q.length) throw new IllegalArgumentException(count + " x " + n + " values do not fit blocks of " + BLOCK + " in a buffer of " + q.length);
         for (int i = 0; i < count; i++) quantizeBlocks(x, sel[i] * stride, i * n, n);
         length = n * count;
-        rep16Filled = false;
+        rep16Filled = pairsFilled = false;
         return this;
     }
 
     /**
-     * Lays the quants out for the 512-bit K-quant kernels: {@link #pairs}, two quants per int
-     * (small: 2 bytes per value; the kernels that read {@link #rep16} ask for it separately).
+     * Lays the quants out the way {@code iw}'s 8-bit kernels read them: {@link #rep16} where it
+     * reads that ({@link InterleavedRows#readsRep16}), else {@link #pairs}. Each is made once per
+     * quantization, so products sharing one call this each.
      */
-    void spreadForInterleaved() {
+    void spreadFor(InterleavedRows iw) {
+        if (iw.readsRep16()) ensureRep16();
+        else ensurePairs();
+    }
+
+    /** Fills {@link #pairs} for the quants now held, unless done since the last quantization (2 bytes per value). */
+    void ensurePairs() {
+        if (pairsFilled) return;
         if (pairs.length < q.length / 2) pairs = new int[q.length / 2];
         for (int i = 0; i < length / 2; i++) pairs[i] = (q[2 * i] & 0xFFFF) | q[2 * i + 1] << 16;
+        pairsFilled = true;
     }
 
     /**
-     * Fills {@link #rep16} for the quants now held, unless done since the last quantization: for
-     * the kernels that read it ({@link InterleavedRows#readsRep16}). Written only then, as it is
-     * 32 bytes per value (128 KB for 4096), and on 512-bit vectors only Q8_0's kernel reads it.
+     * Fills {@link #rep16} for the quants now held, unless done since the last quantization.
+     * Written only for the kernels that read it, as it is 32 bytes per value (128 KB for 4096), and
+     * on 512-bit vectors only Q8_0's kernel reads it.
      */
     void ensureRep16() {
         if (rep16Filled) return;

@@ -171,8 +171,7 @@ class InterleavedTokensTest {
                         float[] x = new float[tokens * COLS];
                         for (int i = 0; i < x.length; i++) x[i] = pattern == 0 ? (float) (rnd.nextGaussian() + 0.2) : ((i / 32 + i / COLS) % 2 == 0 ? 1 : -1);
                         Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
-                        a.spreadForInterleaved();
-                        if (iw.readsRep16()) a.ensureRep16();
+                        a.spreadFor(iw);
                         int outOff = 5, outStride = ROWS + 3;
                         float[] got = new float[outOff + tokens * outStride], want = new float[got.length];
                         java.util.Arrays.fill(got, 1e4f); // what reused buffers hold: the kernels must overwrite it

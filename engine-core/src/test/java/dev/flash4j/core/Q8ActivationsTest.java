@@ -80,7 +80,7 @@ class Q8ActivationsTest {
         int[] sel = {3, 0, 3, 4};
         Q8Activations all = new Q8Activations(n * sel.length).quantizeRows(x, stride, sel, sel.length, n);
         assertEquals(n * sel.length, all.length());
-        all.spreadForInterleaved();
+        all.ensurePairs();
         all.ensureRep16();
         for (int i = 0; i < sel.length; i++) {
             Q8Activations one = new Q8Activations(n).quantize(x, sel[i] * stride, n);
