@@ -10,8 +10,10 @@ import java.util.Arrays;
  * slowest chunk, and on two cores that waiting measured 10-20% of a decode step. Here the
  * products' rows form one index space of work units (four 16-row groups of an interleaved
  * matrix, or 64 rows of any other), handed out in chunks across the products, so the threads meet
- * once per batch of products. A product of several tokens (a verify pass's tokens routed to one
- * expert) uses the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}); keep
+ * once per batch of products. A chunk's consecutive units of one product go to its kernel as one
+ * range of groups, across which the interleaved kernels take their quads a quarter of the range
+ * apart (so their four streams through memory run on from quad to quad). A product of several
+ * tokens (a verify pass's tokens routed to one expert) uses the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}); keep
  * those to small counts ({@link #fits}): prompt-sized batches belong to {@link MatMul}'s tiled path.
  *
  * <p>Reusable and not thread-safe: {@link #clear}, {@link #add} the products, {@link #run}; the
@@ -154,29 +156,34 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         return a;
     }
 
-    /** Work units {@code [start, end)}: unit u of product i covers its rows {@code 16(u - unitStart[i]) ..}. */
+    /**
+     * Work units {@code [start, end)}: unit u of product i covers its rows {@code 64(u - unitStart[i]) ..};
+     * a product's consecutive units in one call, so its kernel sees them as one range of groups.
+     */
     @Override
     public void run(int start, int end) {
         int i = 0;
-        while (unitStart[i + 1] <= start) i++;
-        for (int u = start; u < end; u++) {
+        for (int u = start; u < end; ) {
             while (unitStart[i + 1] <= u) i++;
-            unit(i, u - unitStart[i]);
+            int stop = Math.min(end, unitStart[i + 1]);
+            units(i, u - unitStart[i], stop - unitStart[i]);
+            u = stop;
         }
     }
 
-    private void unit(int i, int local) {
+    /** Units {@code [first, last)} of product {@code i}. */
+    private void units(int i, int first, int last) {
         WeightMatrix m = w[i];
         InterleavedRows iw = m.interleaved();
         int count = tokens[i];
-        int r0 = local * ROWS_PER_UNIT, r1 = Math.min(m.rows(), r0 + ROWS_PER_UNIT);
+        int r0 = first * ROWS_PER_UNIT, r1 = Math.min(m.rows(), last * ROWS_PER_UNIT);
         if (iw != null) {
-            int g0 = Math.min(local * GROUPS_PER_UNIT, iw.groups()), g1 = Math.min(g0 + GROUPS_PER_UNIT, iw.groups());
+            int g0 = Math.min(first * GROUPS_PER_UNIT, iw.groups()), g1 = Math.min(last * GROUPS_PER_UNIT, iw.groups());
             if (g1 > g0 && q8[i] != null) {
                 iw.dotTokensQ8(g0, g1, q8[i], m.cols(), count, out[i], outOff[i], outStride[i]);
             } else if (g1 > g0 && count == 1) iw.dot(g0, g1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
             else if (g1 > g0) iw.dotTokens(g0, g1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
-            r0 = Math.max(r0, iw.groups() * InterleavedRows.GROUP); // the rows after the whole groups, if in this unit
+            r0 = Math.max(r0, iw.groups() * InterleavedRows.GROUP); // the rows after the whole groups, if in this range
         }
         float[] o = out[i];
         for (int t = 0; t < count; t++) {

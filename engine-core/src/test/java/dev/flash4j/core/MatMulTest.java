@@ -228,4 +228,46 @@ class MatMulTest {
             }
         }
     }
+
+    /**
+     * One call over many groups (a pool of one thread hands a product's whole range to one call):
+     * the interleaved kernels then pair groups a quarter of the range apart
+     * (see {@code InterleavedKQuant.quads}), each output row must still be its own row's product.
+     * 13 groups and 5 rows: three strided quads, one group after them, rows after the groups;
+     * 51 groups: twelve quads and three groups after them.
+     */
+    @Test
+    void oneCallOverManyGroupsKeepsEveryRowInPlace() {
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(1)) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
+                for (int rows : new int[] {16 * 13 + 5, 16 * 51}) {
+                    int cols = 512;
+                    Fixture f = Fixture.random(arena, t, rows, cols, rnd);
+                    int groupRows = f.w().interleaved().groups() * InterleavedRows.GROUP;
+                    float[] x = gaussian(rnd, cols);
+                    Q8Activations a = new Q8Activations(cols).quantize(x, 0, cols);
+                    float[] xq = new float[cols];
+                    for (int i = 0; i < cols; i++) xq[i] = a.value(i);
+                    for (ActivationPrecision p : new ActivationPrecision[] {ActivationPrecision.F32, ActivationPrecision.Q8}) {
+                        float[] out = new float[rows + 3];
+                        java.util.Arrays.fill(out, 1e4f);
+                        MatMul.matmul(pool, f.w(), x, 1, out, 3, p);
+                        MatVecBatch batch = new MatVecBatch(p);
+                        float[] fused = new float[rows];
+                        batch.add(f.w(), x, 0, fused, 0);
+                        batch.run(pool);
+                        boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
+                        for (int r = 0; r < rows; r++) {
+                            // the rows after the groups: MatMul takes the row format's 8-bit kernel where it has one, MatVecBatch floats
+                            float[] in = p == ActivationPrecision.Q8 && (r < groupRows || rowQ8) ? xq : x;
+                            float[] fusedIn = p == ActivationPrecision.Q8 && r < groupRows ? xq : x;
+                            assertEquals(f.dot(r, in, 0), out[3 + r], 1e-5 * f.absDot(r, in, 0), t + " " + p + " rows " + rows + ", row " + r);
+                            assertEquals(f.dot(r, fusedIn, 0), fused[r], 1e-5 * f.absDot(r, fusedIn, 0), t + " " + p + " rows " + rows + ", row " + r + " (MatVecBatch)");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
