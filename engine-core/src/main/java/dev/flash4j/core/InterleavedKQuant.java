@@ -197,8 +197,8 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * quads in the range, quad k takes groups g0 + k, g0 + k + q, g0 + k + 2q, g0 + k + 3q; on
      * 256-bit vectors, where a quad is both halves of two groups, g0 + k and g0 + k + q), so the
      * next quad continues each of the four streams through memory where the last one stopped
-     * instead of starting four new ones 40 KB on. Measured on the Zen 5 VM against neighbouring
-     * groups: docs/kernels-performance.md, "Quads a
+     * instead of starting four new ones a group further on (a group of 4096 Q4_K columns is 38 KB).
+     * Measured against neighbouring groups on the Zen 5 VM: docs/kernels-performance.md, "Quads a
      * quarter of the range apart".
      */
     private int quads(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * once per batch of products. A chunk's consecutive units of one product go to its kernel as one
  * range of groups, across which the interleaved kernels take their quads a quarter of the range
  * apart (so their four streams through memory run on from quad to quad). A product of several
- * tokens (a verify pass's tokens routed to one expert) uses the multi-token interleaved kernels ({@link InterleavedRows#dotTokens}); keep
- * those to small counts ({@link #fits}): prompt-sized batches belong to {@link MatMul}'s tiled path.
+ * tokens (a verify pass's tokens routed to one expert) uses the multi-token interleaved kernels
+ * ({@link InterleavedRows#dotTokens}); keep those to small counts ({@link #fits}): prompt-sized
+ * batches belong to {@link MatMul}'s tiled path.
  *
  * <p>Reusable and not thread-safe: {@link #clear}, {@link #add} the products, {@link #run}; the
  * arrays grow on demand and are then kept, so steady-state use allocates nothing. Each session (or

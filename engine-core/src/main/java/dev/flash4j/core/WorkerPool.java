@@ -27,13 +27,14 @@ public final class WorkerPool implements AutoCloseable {
      * The smallest chunk is a loop's indices over this many per thread. Chunks are handed out
      * largest first ("guided"): each takes the larger of that smallest chunk and the indices left
      * over twice the thread count, so a loop starts with long runs per thread and ends with small
-     * ones, where threads that finish early wait for the last chunk of the others. Equal chunks
-     * of this size before (2026-12-07, AMD EPYC Zen 5 VM, the slice, decode with
-     * {@code --activations auto}, 24 rounds alternated with {@code scripts/ab-bench.sh}): guided
-     * decoded faster by a median 1.04-1.09 per set of rounds, and its rate varied less (26-29
-     * tokens/s in 9 of the last 10 rounds against 17-28); prompt processing no slower (4 rounds,
-     * median 1.07). On the 2-core Intel VM, equal chunks of 32 per thread had decoded faster than
-     * of 4 by a median 7%.
+     * ones, where threads that finish early wait for the last chunk of the others. Against the
+     * equal chunks of this size used before (2026-12-07, AMD EPYC Zen 5 VM, the slice, decode with
+     * {@code --activations auto}, 24 rounds alternated with {@code scripts/ab-bench.sh}), guided
+     * chunks decoded faster by a median 1.04-1.09 per set of rounds, and the rate varied less
+     * (26-29 tokens/s in 9 of the last 10 rounds against 17-28); prompt processing was no slower
+     * (4 rounds, median 1.07). Smallest chunks of about one index (1024 per thread) were level
+     * (8 rounds, median 0.98). On the 2-core Intel VM, equal chunks of 32 per thread had decoded
+     * faster than equal chunks of 4 by a median 7%.
      */
     private static final int CHUNKS_PER_THREAD = 32;
 
