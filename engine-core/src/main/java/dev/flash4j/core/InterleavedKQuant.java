@@ -105,24 +105,34 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         if (g < g1) dotGroups(g, g1, x, xOff, sums, sOff, out, outOff);
     }
 
-    /** {@link #dot} on 256-bit vectors: both halves of four groups at a time from {@code g0} ({@link #octBlock}); returns the first group left. */
+    /** Per thread: {@link #halves}' outputs of one quad, which {@link #octBlock} writes contiguously. */
+    private static final ThreadLocal<float[]> QUAD_OUT = ThreadLocal.withInitial(() -> new float[QUAD * GROUP]);
+
+    /**
+     * {@link #dot} on 256-bit vectors: both halves of four groups at a time over {@code [g0, g1)}
+     * ({@link #octBlock}), the groups a quarter of the range apart as in {@link #quads}; returns the
+     * first group left. {@link #octBlock} writes a quad's outputs contiguously, into a per-thread
+     * buffer that is then copied to the four groups' places.
+     */
     private int halves(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         long gb = groupBytes();
-        int h = GROUP - Wide.L, g = g0;
-        for (; g + QUAD <= g1; g += QUAD) {
-            // unit u: group g + u / 2, lanes (u % 2) * h; its outputs at o + u * L
-            int o = outOff + GROUP * g;
-            java.util.Arrays.fill(out, o, o + QUAD * GROUP, 0f);
+        int h = GROUP - Wide.L, q = (g1 - g0) / QUAD;
+        float[] acc = QUAD_OUT.get();
+        for (int k = 0; k < q; k++) {
+            // unit u: group g0 + k + (u / 2) * q, lanes (u % 2) * h; its outputs at acc[u * L]
+            int g = g0 + k;
+            java.util.Arrays.fill(acc, 0f);
             for (int b = 0; b < blocks; b++) {
                 long bo = g * gb + (long) b * blockBytes;
-                octBlock(bo, bo + gb, bo + 2 * gb, bo + 3 * gb, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o);
+                octBlock(bo, bo + q * gb, bo + 2 * q * gb, bo + 3 * q * gb, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, acc, 0);
                 if (hasMins) {
                     int so = sOff + 8 * b;
-                    for (int u = 0; u < 2 * QUAD; u++) mins(data, bo + (u / 2) * gb, (u % 2) * h, sums, so, out, o + u * Wide.L);
+                    for (int u = 0; u < 2 * QUAD; u++) mins(data, bo + (u / 2) * q * gb, (u % 2) * h, sums, so, acc, u * Wide.L);
                 }
             }
+            for (int j = 0; j < QUAD; j++) System.arraycopy(acc, GROUP * j, out, outOff + GROUP * (g + j * q), GROUP);
         }
-        return g;
+        return g0 + QUAD * q;
     }
 
     /**
