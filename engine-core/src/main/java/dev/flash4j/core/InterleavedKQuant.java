@@ -212,33 +212,39 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * quarter of the range apart".
      */
     private int quads(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        int perGroup = GROUP / Wide.L, span = QUAD / perGroup, q = (g1 - g0) / span, h = GROUP - Wide.L;
+        int span = QUAD / (GROUP / Wide.L), q = (g1 - g0) / span;
+        for (int k = 0; k < q; k++) quadAt(g0 + k, q, x, xOff, sums, sOff, out, outOff);
+        return g0 + span * q;
+    }
+
+    /**
+     * One quad of {@link #quads}: unit u is group {@code gA + (u / perGroup) * stride}, its lanes
+     * from {@code (u % perGroup) * L} ({@code perGroup} 1 on 512-bit vectors, 2 on 256-bit ones).
+     */
+    private void quadAt(int gA, int stride, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
+        int perGroup = GROUP / Wide.L, h = GROUP - Wide.L;
         long gb = groupBytes();
-        for (int k = 0; k < q; k++) {
-            // unit u: group g0 + k + (u / perGroup) * q, its lanes from (u % perGroup) * L
-            int gA = g0 + k, gB = gA + (1 / perGroup) * q, gC = gA + (2 / perGroup) * q, gD = gA + (3 / perGroup) * q;
-            long u0 = gA * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
-            int o0 = outOff + GROUP * gA, o1 = outOff + GROUP * gB + h, o2 = outOff + GROUP * gC, o3 = outOff + GROUP * gD + h;
-            clearLanes(out, o0);
-            clearLanes(out, o1);
-            clearLanes(out, o2);
-            clearLanes(out, o3);
-            for (int b = 0; b < blocks; b++) {
-                long bo = (long) b * blockBytes;
-                quadBlock(u0 + bo, u1 + bo, u2 + bo, u3 + bo, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o0, o1, o2, o3);
-                if (hasMins) {
-                    // here rather than in quadBlock, which is near C2's node budget: with these inlined
-                    // into it, Q4_K's was compiled with Vector API fallbacks in about one allocation-test
-                    // run in ten (9-190 KB per token)
-                    int so = sOff + 8 * b;
-                    mins(data, u0 + bo, 0, sums, so, out, o0);
-                    mins(data, u1 + bo, h, sums, so, out, o1);
-                    mins(data, u2 + bo, 0, sums, so, out, o2);
-                    mins(data, u3 + bo, h, sums, so, out, o3);
-                }
+        int gB = gA + (1 / perGroup) * stride, gC = gA + (2 / perGroup) * stride, gD = gA + (3 / perGroup) * stride;
+        long u0 = gA * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
+        int o0 = outOff + GROUP * gA, o1 = outOff + GROUP * gB + h, o2 = outOff + GROUP * gC, o3 = outOff + GROUP * gD + h;
+        clearLanes(out, o0);
+        clearLanes(out, o1);
+        clearLanes(out, o2);
+        clearLanes(out, o3);
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * blockBytes;
+            quadBlock(u0 + bo, u1 + bo, u2 + bo, u3 + bo, h, x, xOff + BLOCK * b, sums, sOff + 8 * b, out, o0, o1, o2, o3);
+            if (hasMins) {
+                // here rather than in quadBlock, which is near C2's node budget: with these inlined
+                // into it, Q4_K's was compiled with Vector API fallbacks in about one allocation-test
+                // run in ten (9-190 KB per token)
+                int so = sOff + 8 * b;
+                mins(data, u0 + bo, 0, sums, so, out, o0);
+                mins(data, u1 + bo, h, sums, so, out, o1);
+                mins(data, u2 + bo, 0, sums, so, out, o2);
+                mins(data, u3 + bo, h, sums, so, out, o3);
             }
         }
-        return g0 + span * q;
     }
 
     /**
@@ -272,25 +278,25 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     @Override
     public final void dotTokens(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, float[] out, int outOff, int outStride) {
         float[] acc = InterleavedTokens.accumulators();
-        int step = QUAD / (GROUP / Wide.L);
-        int g = g0;
-        for (; g + step <= g1; g += step) {
+        int step = QUAD / (GROUP / Wide.L), q = (g1 - g0) / step;
+        for (int k = 0; k < q; k++) {
+            int g = g0 + k; // the quad's groups a quarter (on 256-bit vectors half) of the range apart, as in quads
             for (int t = 0; t < tokens; ) {
                 int n = Math.min(InterleavedTokens.PASS, tokens - t), o = outOff + t * outStride;
-                if (n == 1) dot(g, g + step, x, xOffs[t], sums, t * sStride, out, o);
+                if (n == 1) quadAt(g, q, x, xOffs[t], sums, t * sStride, out, o);
                 else if (n == 4 && Wide.L == GROUP) {
-                    twoGroups4(g, x, xOffs, t, sums, sStride, out, o, outStride, acc);
-                    twoGroups4(g + 2, x, xOffs, t, sums, sStride, out, o, outStride, acc);
+                    twoGroups4(g, g + q, x, xOffs, t, sums, sStride, out, o, outStride, acc);
+                    twoGroups4(g + 2 * q, g + 3 * q, x, xOffs, t, sums, sStride, out, o, outStride, acc);
                 } else {
                     // two tokens; the third or the third and fourth in a second pass over the same weights, now in L2
-                    quadTokens2(g, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
-                    if (n == 3) dot(g, g + step, x, xOffs[t + 2], sums, (t + 2) * sStride, out, o + 2 * outStride);
-                    else if (n == 4) quadTokens2(g, x, xOffs[t + 2], xOffs[t + 3], sums, (t + 2) * sStride, (t + 3) * sStride, out, o + 2 * outStride, outStride, acc);
+                    quadTokens2(g, q, x, xOffs[t], xOffs[t + 1], sums, t * sStride, (t + 1) * sStride, out, o, outStride, acc);
+                    if (n == 3) quadAt(g, q, x, xOffs[t + 2], sums, (t + 2) * sStride, out, o + 2 * outStride);
+                    else if (n == 4) quadTokens2(g, q, x, xOffs[t + 2], xOffs[t + 3], sums, (t + 2) * sStride, (t + 3) * sStride, out, o + 2 * outStride, outStride, acc);
                 }
                 t += n;
             }
         }
-        tokensByGroup(g, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
+        tokensByGroup(g0 + step * q, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
     }
 
     /**
@@ -301,7 +307,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         for (int g = g0; g < g1; g++) {
             int t = 0;
             if (Wide.L == GROUP && g + 1 < g1) {
-                for (; t + 4 <= tokens; t += 4) twoGroups4(g, x, xOffs, t, sums, sStride, out, outOff + t * outStride, outStride, acc);
+                for (; t + 4 <= tokens; t += 4) twoGroups4(g, g + 1, x, xOffs, t, sums, sStride, out, outOff + t * outStride, outStride, acc);
                 if (t > 0) {
                     tokensFrom(g + 1, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
                     tokensFrom(g, t, x, xOffs, tokens, sums, sStride, out, outOff, outStride, acc);
@@ -313,23 +319,22 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
         }
     }
 
-    /** Tokens {@code t .. t+3} over groups {@code g} and {@code g+1} ({@link #groups4}; {@code L == 16}), outputs of token t at {@code out[o ..]}. */
-    private void twoGroups4(int g, float[] x, int[] xOffs, int t, float[] sums, int sStride, float[] out, int o, int outStride, float[] acc) {
-        long go = g * groupBytes();
-        groups4(go, go + groupBytes(), x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
+    /** Tokens {@code t .. t+3} over groups {@code ga} and {@code gb} ({@link #groups4}; {@code L == 16}), outputs of token t at {@code out[o ..]}. */
+    private void twoGroups4(int ga, int gb, float[] x, int[] xOffs, int t, float[] sums, int sStride, float[] out, int o, int outStride, float[] acc) {
+        groups4(ga * groupBytes(), gb * groupBytes(), x, xOffs[t], xOffs[t + 1], xOffs[t + 2], xOffs[t + 3],
                 sums, t * sStride, (t + 1) * sStride, (t + 2) * sStride, (t + 3) * sStride, acc);
-        InterleavedTokens.store(acc, 0, 4, out, o + GROUP * g, outStride);
-        InterleavedTokens.store(acc, 4 * Wide.L, 4, out, o + GROUP * (g + 1), outStride);
+        InterleavedTokens.store(acc, 0, 4, out, o + GROUP * ga, outStride);
+        InterleavedTokens.store(acc, 4 * Wide.L, 4, out, o + GROUP * gb, outStride);
     }
 
     /**
      * Tokens {@code ta} and {@code ta+1} (activations from {@code xa}, {@code xb}; 32-column sums
-     * from {@code sa}, {@code sb}) over the quad of units starting at group {@code g}, laid out as
-     * in {@link #dot}; token ta's outputs at {@code out[o ..]}, the next token's a stride later.
+     * from {@code sa}, {@code sb}) over the quad of units at group {@code g} and {@code stride}, laid
+     * out as in {@link #quadAt}; token ta's outputs at {@code out[o ..]}, the next token's a stride later.
      */
-    private void quadTokens2(int g, float[] x, int xa, int xb, float[] sums, int sa, int sb, float[] out, int o, int outStride, float[] acc) {
+    private void quadTokens2(int g, int stride, float[] x, int xa, int xb, float[] sums, int sa, int sb, float[] out, int o, int outStride, float[] acc) {
         int perGroup = GROUP / Wide.L, h = GROUP - Wide.L, l = Wide.L;
-        int gB = g + 1 / perGroup, gC = g + 2 / perGroup, gD = g + 3 / perGroup;
+        int gB = g + (1 / perGroup) * stride, gC = g + (2 / perGroup) * stride, gD = g + (3 / perGroup) * stride;
         long gb = groupBytes(), u0 = g * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
         java.util.Arrays.fill(acc, 0, 8 * l, 0f);
         for (int b = 0; b < blocks; b++) {

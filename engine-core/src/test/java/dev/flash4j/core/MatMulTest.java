@@ -232,9 +232,9 @@ class MatMulTest {
     /**
      * One call over many groups (a pool of one thread hands a product's whole range to one call):
      * the interleaved kernels then pair groups a quarter of the range apart
-     * (see {@code InterleavedKQuant.quads}), each output row must still be its own row's product.
-     * 13 groups and 5 rows: three strided quads, one group after them, rows after the groups;
-     * 51 groups: twelve quads and three groups after them.
+     * (see {@code InterleavedKQuant.quads}), for one token and in the passes of several, and each
+     * output row must still be its own row's product. 13 groups and 5 rows: three strided quads,
+     * one group after them, rows after the groups; 51 groups: twelve quads and three groups after them.
      */
     @Test
     void oneCallOverManyGroupsKeepsEveryRowInPlace() {
@@ -245,25 +245,34 @@ class MatMulTest {
                     int cols = 512;
                     Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                     int groupRows = f.w().interleaved().groups() * InterleavedRows.GROUP;
-                    float[] x = gaussian(rnd, cols);
-                    Q8Activations a = new Q8Activations(cols).quantize(x, 0, cols);
-                    float[] xq = new float[cols];
-                    for (int i = 0; i < cols; i++) xq[i] = a.value(i);
-                    for (ActivationPrecision p : new ActivationPrecision[] {ActivationPrecision.F32, ActivationPrecision.Q8}) {
-                        float[] out = new float[rows + 3];
-                        java.util.Arrays.fill(out, 1e4f);
-                        MatMul.matmul(pool, f.w(), x, 1, out, 3, p);
-                        MatVecBatch batch = new MatVecBatch(p);
-                        float[] fused = new float[rows];
-                        batch.add(f.w(), x, 0, fused, 0);
-                        batch.run(pool);
-                        boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
-                        for (int r = 0; r < rows; r++) {
-                            // the rows after the groups: MatMul takes the row format's 8-bit kernel where it has one, MatVecBatch floats
-                            float[] in = p == ActivationPrecision.Q8 && (r < groupRows || rowQ8) ? xq : x;
-                            float[] fusedIn = p == ActivationPrecision.Q8 && r < groupRows ? xq : x;
-                            assertEquals(f.dot(r, in, 0), out[3 + r], 1e-5 * f.absDot(r, in, 0), t + " " + p + " rows " + rows + ", row " + r);
-                            assertEquals(f.dot(r, fusedIn, 0), fused[r], 1e-5 * f.absDot(r, fusedIn, 0), t + " " + p + " rows " + rows + ", row " + r + " (MatVecBatch)");
+                    for (int tokens : new int[] {1, 2, 3, 4, 5, 8}) {
+                        float[] x = gaussian(rnd, tokens * cols);
+                        Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
+                        float[] xq = new float[x.length];
+                        for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
+                        // 8-bit activations one token at a time (passes of several take floats on most types and widths)
+                        ActivationPrecision[] modes = tokens == 1
+                                ? new ActivationPrecision[] {ActivationPrecision.F32, ActivationPrecision.Q8}
+                                : new ActivationPrecision[] {ActivationPrecision.F32};
+                        for (ActivationPrecision p : modes) {
+                            float[] out = new float[tokens * rows + 3];
+                            java.util.Arrays.fill(out, 1e4f);
+                            MatMul.matmul(pool, f.w(), x, tokens, out, 3, p);
+                            MatVecBatch batch = new MatVecBatch(p);
+                            float[] fused = new float[tokens * rows];
+                            batch.add(f.w(), x, 0, cols, tokens, fused, 0, rows);
+                            batch.run(pool);
+                            boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
+                            for (int b = 0; b < tokens; b++) {
+                                for (int r = 0; r < rows; r++) {
+                                    // the rows after the groups: MatMul takes the row format's 8-bit kernel where it has one, MatVecBatch floats
+                                    float[] in = p == ActivationPrecision.Q8 && (r < groupRows || rowQ8) ? xq : x;
+                                    float[] fusedIn = p == ActivationPrecision.Q8 && r < groupRows ? xq : x;
+                                    String where = t + " " + p + " rows " + rows + ", " + tokens + " tokens, token " + b + ", row " + r;
+                                    assertEquals(f.dot(r, in, b * cols), out[3 + b * rows + r], 1e-5 * f.absDot(r, in, b * cols), where);
+                                    assertEquals(f.dot(r, fusedIn, b * cols), fused[b * rows + r], 1e-5 * f.absDot(r, fusedIn, b * cols), where + " (MatVecBatch)");
+                                }
+                            }
                         }
                     }
                 }
