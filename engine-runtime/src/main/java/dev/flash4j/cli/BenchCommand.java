@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--membw-mib", paramLabel = "MIB", defaultValue = "2048", description = "buffer read by the bandwidth measurement, far above the CPU caches (default ${DEFAULT-VALUE})")
     int membwMib;
 
-    @Option(names = "--membw-runs", paramLabel = "N", defaultValue = "8", description = "reads of the buffer with --membw, the best counts (default ${DEFAULT-VALUE}; 3 when measured alongside a model)")
+    @Option(names = "--membw-runs", paramLabel = "N", defaultValue = "8", description = "reads of the buffer with --membw, the best counts (default ${DEFAULT-VALUE}; the bandwidth measured alongside a model always takes " + INLINE_BANDWIDTH_RUNS + ")")
     int membwRuns;
 
     @Option(names = "--bandwidth", paramLabel = "GBPS", description = "the machine's memory bandwidth in GB/s, instead of measuring it")
