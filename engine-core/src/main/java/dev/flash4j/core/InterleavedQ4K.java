@@ -621,27 +621,36 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     /**
      * Several tokens' 8-bit products on 256-bit vectors: each quant vector is decoded once and
-     * multiplied with every token's activations. Four groups at a time, and within them block by
-     * block, then group by group: a block's {@link Q8Activations#rep16} for four tokens is 32 KB,
-     * which stays in L1 while the four groups use it (with the groups outside, every activation
-     * load came from L2 and a 4-token pass ran at 17.7 instead of 24.4 Gweight-tokens/s, one thread).
+     * multiplied with every token's activations. Four groups at a time, a quarter of the range
+     * apart as the one-token kernels take them ({@link InterleavedKQuant#dot}: the next four
+     * continue the same four streams through memory), then the groups left over; within the four
+     * block by block, then group by group: a block's {@link Q8Activations#rep16} for four tokens is 32 KB, which
+     * stays in L1 while the four groups use it (with the groups outside, every activation load came
+     * from L2 and a 4-token pass ran at 17.7 instead of 24.4 Gweight-tokens/s, one thread).
      */
     @Override
     void tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
         short[] sums = TOKEN_SUMS.get();
+        int q = (g1 - g0) / QUAD, rest = g0 + QUAD * q;
+        for (int k = 0; k < q; k++) tokensQ8Groups(g0 + k, q, QUAD, a, t0, pass, cols, out, outOff, outStride, sums);
+        if (rest < g1) tokensQ8Groups(rest, 1, g1 - rest, a, t0, pass, cols, out, outOff, outStride, sums);
+    }
+
+    /** {@link #tokensQ8} over {@code count} groups (at most four) {@code first}, {@code first + stride}, ... */
+    private void tokensQ8Groups(int first, int stride, int count, Q8Activations a, int t0, int pass, int cols,
+                                float[] out, int outOff, int outStride, short[] sums) {
         long gb = groupBytes();
-        for (int gq = g0; gq < g1; gq += QUAD) {
-            int ge = Math.min(g1, gq + QUAD);
-            for (int g = gq; g < ge; g++) {
-                for (int t = 0; t < pass; t++) java.util.Arrays.fill(out, outOff + t * outStride + G * g, outOff + t * outStride + G * (g + 1), 0f);
-            }
-            for (int b = 0; b < blocks; b++) {
-                int col = t0 * cols + BLOCK * b;
-                for (int g = gq; g < ge; g++) {
-                    long bo = g * gb + (long) b * BLOCK_BYTES;
-                    tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
-                    for (int t = 0; t < pass; t++) scaleMinsQ8Narrow(bo, sums, 256 * t, a, col + t * cols, out, outOff + t * outStride + G * g);
-                }
+        for (int i = 0; i < count; i++) {
+            int g = first + i * stride;
+            for (int t = 0; t < pass; t++) java.util.Arrays.fill(out, outOff + t * outStride + G * g, outOff + t * outStride + G * (g + 1), 0f);
+        }
+        for (int b = 0; b < blocks; b++) {
+            int col = t0 * cols + BLOCK * b;
+            for (int i = 0; i < count; i++) {
+                int g = first + i * stride;
+                long bo = g * gb + (long) b * BLOCK_BYTES;
+                tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
+                for (int t = 0; t < pass; t++) scaleMinsQ8Narrow(bo, sums, 256 * t, a, col + t * cols, out, outOff + t * outStride + G * g);
             }
         }
     }

@@ -232,8 +232,8 @@ class MatMulTest {
     /**
      * One call over many groups (a pool of one thread hands a product's whole range to one call):
      * the interleaved kernels then pair groups a quarter of the range apart
-     * (see {@code InterleavedKQuant.quads}), for one token and in the passes of several, and each
-     * output row must still be its own row's product. 13 groups and 5 rows: three strided quads,
+     * (see {@code InterleavedKQuant.quads}), for one token and in the passes of several (floats;
+     * 8 bits where the copy has 8-bit pass kernels), and each output row must still be its own row's product. 13 groups and 5 rows: three strided quads,
      * one group after them, rows after the groups; 51 groups: twelve quads and three groups after them.
      */
     @Test
@@ -250,8 +250,9 @@ class MatMulTest {
                         Q8Activations a = new Q8Activations(x.length).quantize(x, 0, x.length);
                         float[] xq = new float[x.length];
                         for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
-                        // 8-bit activations one token at a time (passes of several take floats on most types and widths)
-                        ActivationPrecision[] modes = tokens == 1
+                        // 8-bit activations one token at a time, and in passes of several where the copy has
+                        // 8-bit pass kernels (Q4_K on 256-bit vectors); elsewhere passes take floats
+                        ActivationPrecision[] modes = tokens == 1 || f.w().interleaved().eightBitPasses()
                                 ? new ActivationPrecision[] {ActivationPrecision.F32, ActivationPrecision.Q8}
                                 : new ActivationPrecision[] {ActivationPrecision.F32};
                         for (ActivationPrecision p : modes) {
@@ -263,10 +264,12 @@ class MatMulTest {
                             batch.add(f.w(), x, 0, cols, tokens, fused, 0, rows);
                             batch.run(pool);
                             boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
+                            // from 8 tokens on, MatMul's 8-bit passes go to the tiled kernels, which take floats
+                            boolean matMulQ8 = p == ActivationPrecision.Q8 && !MatMul.tiled(f.w(), tokens, p);
                             for (int b = 0; b < tokens; b++) {
                                 for (int r = 0; r < rows; r++) {
                                     // the rows after the groups: MatMul takes the row format's 8-bit kernel where it has one, MatVecBatch floats
-                                    float[] in = p == ActivationPrecision.Q8 && (r < groupRows || rowQ8) ? xq : x;
+                                    float[] in = matMulQ8 && (r < groupRows || rowQ8) ? xq : x;
                                     float[] fusedIn = p == ActivationPrecision.Q8 && r < groupRows ? xq : x;
                                     String where = t + " " + p + " rows " + rows + ", " + tokens + " tokens, token " + b + ", row " + r;
                                     assertEquals(f.dot(r, in, b * cols), out[3 + b * rows + r], 1e-5 * f.absDot(r, in, b * cols), where);
