@@ -478,25 +478,24 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * Passes of up to {@link InterleavedTokens#PASS} tokens where the type has a multi-token 8-bit
-     * kernel ({@link #eightBitPasses}: {@link #tokensQ8}), the tokens left one at a time.
+     * Several tokens with 8-bit activations: where the type has a multi-token 8-bit kernel
+     * ({@link #eightBitPasses}) all of them through {@link #tokensQ8}, else one token at a time.
      */
     @Override
     public final void dotTokensQ8(int g0, int g1, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
-        int t = 0;
-        while (eightBitPasses() && tokens - t >= 2) {
-            int pass = tokens - t >= 4 ? 4 : 2;
-            tokensQ8(g0, g1, a, t, pass, cols, out, outOff + t * outStride, outStride);
-            t += pass;
+        if (tokens > 1 && eightBitPasses()) {
+            tokensQ8(g0, g1, a, cols, tokens, out, outOff, outStride);
+            return;
         }
-        for (; t < tokens; t++) dotQ8(g0, g1, a, t * cols, out, outOff + t * outStride);
+        for (int t = 0; t < tokens; t++) dotQ8(g0, g1, a, t * cols, out, outOff + t * outStride);
     }
 
     /**
-     * Tokens {@code [t0, t0 + pass)} ({@code pass} 2 or 4) of {@link #dotTokensQ8}, outputs from
-     * {@code out[outOff ..]}: called only where {@link #eightBitPasses} says the type has such a kernel.
+     * {@link #dotTokensQ8} for {@code tokens} tokens (at least 2), token t's outputs at
+     * {@code out[outOff + t*outStride ..]}: called only where {@link #eightBitPasses} says the type
+     * has such a kernel.
      */
-    void tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
+    void tokensQ8(int g0, int g1, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
         throw new IllegalStateException(getClass().getSimpleName() + " has no 8-bit kernel for passes of several tokens");
     }
 

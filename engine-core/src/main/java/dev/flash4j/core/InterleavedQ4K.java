@@ -621,37 +621,51 @@ final class InterleavedQ4K extends InterleavedKQuant {
 
     /**
      * Several tokens' 8-bit products on 256-bit vectors: each quant vector is decoded once and
-     * multiplied with every token's activations. Four groups at a time, a quarter of the range
-     * apart as the one-token kernels take them ({@link InterleavedKQuant#dot}: the next four
-     * continue the same four streams through memory), then the groups left over; within the four
-     * block by block, then group by group: a block's {@link Q8Activations#rep16} for four tokens is 32 KB, which
-     * stays in L1 while the four groups use it (with the groups outside, every activation load came
-     * from L2 and a 4-token pass ran at 17.7 instead of 24.4 Gweight-tokens/s, one thread).
+     * multiplied with the activations of every token of a pass (up to 4). Four groups at a time, a
+     * quarter of the range apart as the one-token kernels take them ({@link InterleavedKQuant#dot}:
+     * the next four continue the same four streams through memory), then the groups left over;
+     * the four take every pass before the next four, the passes after the first reading their
+     * weights (150 KB for 4096 columns) from L2, a token left over by the one-token kernel. Within
+     * a pass block by block, then group by group: a block's {@link Q8Activations#rep16} for four
+     * tokens is 32 KB, which stays in L1 while the four groups use it (with the groups outside,
+     * every activation load came from L2 and a 4-token pass ran at 17.7 instead of 24.4
+     * Gweight-tokens/s, one thread).
      */
     @Override
-    void tokensQ8(int g0, int g1, Q8Activations a, int t0, int pass, int cols, float[] out, int outOff, int outStride) {
-        short[] sums = TOKEN_SUMS.get();
+    void tokensQ8(int g0, int g1, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
         int q = (g1 - g0) / QUAD, rest = g0 + QUAD * q;
-        for (int k = 0; k < q; k++) tokensQ8Groups(g0 + k, q, QUAD, a, t0, pass, cols, out, outOff, outStride, sums);
-        if (rest < g1) tokensQ8Groups(rest, 1, g1 - rest, a, t0, pass, cols, out, outOff, outStride, sums);
+        for (int k = 0; k < q; k++) tokensQ8Groups(g0 + k, q, QUAD, a, cols, tokens, out, outOff, outStride);
+        if (rest < g1) tokensQ8Groups(rest, 1, g1 - rest, a, cols, tokens, out, outOff, outStride);
     }
 
     /** {@link #tokensQ8} over {@code count} groups (at most four) {@code first}, {@code first + stride}, ... */
-    private void tokensQ8Groups(int first, int stride, int count, Q8Activations a, int t0, int pass, int cols,
-                                float[] out, int outOff, int outStride, short[] sums) {
+    private void tokensQ8Groups(int first, int stride, int count, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
+        short[] sums = TOKEN_SUMS.get();
         long gb = groupBytes();
-        for (int i = 0; i < count; i++) {
-            int g = first + i * stride;
-            for (int t = 0; t < pass; t++) java.util.Arrays.fill(out, outOff + t * outStride + G * g, outOff + t * outStride + G * (g + 1), 0f);
+        for (int t = 0; t < tokens; t++) {
+            int o = outOff + t * outStride;
+            for (int i = 0; i < count; i++) clearGroup(out, o + G * (first + i * stride));
         }
-        for (int b = 0; b < blocks; b++) {
-            int col = t0 * cols + BLOCK * b;
-            for (int i = 0; i < count; i++) {
-                int g = first + i * stride;
-                long bo = g * gb + (long) b * BLOCK_BYTES;
-                tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
-                for (int t = 0; t < pass; t++) scaleMinsQ8Narrow(bo, sums, 256 * t, a, col + t * cols, out, outOff + t * outStride + G * g);
+        for (int t = 0; t < tokens; ) {
+            int pass = tokens - t >= 4 ? 4 : tokens - t >= 2 ? 2 : 1, o = outOff + t * outStride;
+            for (int b = 0; b < blocks; b++) {
+                int col = t * cols + BLOCK * b;
+                long bb = (long) b * BLOCK_BYTES;
+                if (pass == 1 && count == QUAD) {
+                    int g1 = first + stride, g2 = g1 + stride, g3 = g2 + stride;
+                    quadQ8(first * gb + bb, g1 * gb + bb, g2 * gb + bb, g3 * gb + bb, a, col, out, o + G * first, o + G * g1, o + G * g2, o + G * g3);
+                } else for (int i = 0; i < count; i++) {
+                    int g = first + i * stride;
+                    long bo = g * gb + bb;
+                    if (pass == 1) {
+                        blockQ8(bo, a, col, out, o + G * g);
+                        continue;
+                    }
+                    tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
+                    for (int u = 0; u < pass; u++) scaleMinsQ8Narrow(bo, sums, 256 * u, a, col + u * cols, out, o + u * outStride + G * g);
+                }
             }
+            t += pass;
         }
     }
 

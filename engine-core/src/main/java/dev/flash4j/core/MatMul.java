@@ -413,10 +413,8 @@ public final class MatMul {
             } else if (q8 == null) {
                 // each group's quants are decoded once per pass of several tokens
                 iw.dotTokens(start, gEnd, x, xOffs, tokens, sums, cols / 32, out, outOff, outStride);
-            } else for (int gi = start; gi < gEnd; gi += InterleavedKQuant.QUAD) {
-                // four groups at a time (the one-token kernels' unit): their weights (150 KB for 4096
-                // Q4_K columns) stay in cache for all tokens
-                iw.dotTokensQ8(gi, Math.min(gi + InterleavedKQuant.QUAD, gEnd), q8, cols, tokens, out, outOff, outStride);
+            } else {
+                iw.dotTokensQ8(start, gEnd, q8, cols, tokens, out, outOff, outStride);
             }
             if (rest) {
                 for (int t = 0; t < tokens; t++) {

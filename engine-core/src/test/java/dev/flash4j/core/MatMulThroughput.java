@@ -111,7 +111,7 @@ public final class MatMulThroughput {
         switch (t) {
             case Q4_K, Q5_K -> { halves.add(0); halves.add(2); }
             case Q6_K -> halves.add(208);
-            case Q8_0, Q4_0 -> halves.add(0);
+            case Q8_0, Q4_0, IQ4_XS -> halves.add(0);
             default -> throw new IllegalArgumentException("no random generator for " + t);
         }
         int bb = t.blockBytes();
