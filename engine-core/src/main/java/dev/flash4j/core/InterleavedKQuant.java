@@ -117,7 +117,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     private int halves(int g0, int g1, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
         long gb = groupBytes();
         int h = GROUP - Wide.L, q = (g1 - g0) / QUAD;
-        float[] acc = QUAD_OUT.get();
+        float[] acc = q > 0 ? QUAD_OUT.get() : null;
         for (int k = 0; k < q; k++) {
             // unit u: group g0 + k + (u / 2) * q, lanes (u % 2) * h; its outputs at acc[u * L]
             int g = g0 + k;
@@ -218,13 +218,22 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
     }
 
     /**
-     * One quad of {@link #quads}: unit u is group {@code gA + (u / perGroup) * stride}, its lanes
-     * from {@code (u % perGroup) * L} ({@code perGroup} 1 on 512-bit vectors, 2 on 256-bit ones).
+     * The group of unit {@code u} (0..3) of a quad whose first unit is group {@code gA}, its groups
+     * {@code stride} apart: {@code gA + u * stride} on 512-bit vectors (a unit is a group), {@code gA
+     * + (u / 2) * stride} on 256-bit ones (a unit is half a group).
+     */
+    private static int unitGroup(int gA, int u, int stride) {
+        return gA + u / (GROUP / Wide.L) * stride;
+    }
+
+    /**
+     * One quad of {@link #quads}: unit u is group {@link #unitGroup}, its lanes from
+     * {@code (u % perGroup) * L} ({@code perGroup} 1 on 512-bit vectors, 2 on 256-bit ones).
      */
     private void quadAt(int gA, int stride, float[] x, int xOff, float[] sums, int sOff, float[] out, int outOff) {
-        int perGroup = GROUP / Wide.L, h = GROUP - Wide.L;
+        int h = GROUP - Wide.L;
         long gb = groupBytes();
-        int gB = gA + (1 / perGroup) * stride, gC = gA + (2 / perGroup) * stride, gD = gA + (3 / perGroup) * stride;
+        int gB = unitGroup(gA, 1, stride), gC = unitGroup(gA, 2, stride), gD = unitGroup(gA, 3, stride);
         long u0 = gA * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
         int o0 = outOff + GROUP * gA, o1 = outOff + GROUP * gB + h, o2 = outOff + GROUP * gC, o3 = outOff + GROUP * gD + h;
         clearLanes(out, o0);
@@ -333,8 +342,8 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * out as in {@link #quadAt}; token ta's outputs at {@code out[o ..]}, the next token's a stride later.
      */
     private void quadTokens2(int g, int stride, float[] x, int xa, int xb, float[] sums, int sa, int sb, float[] out, int o, int outStride, float[] acc) {
-        int perGroup = GROUP / Wide.L, h = GROUP - Wide.L, l = Wide.L;
-        int gB = g + (1 / perGroup) * stride, gC = g + (2 / perGroup) * stride, gD = g + (3 / perGroup) * stride;
+        int h = GROUP - Wide.L, l = Wide.L;
+        int gB = unitGroup(g, 1, stride), gC = unitGroup(g, 2, stride), gD = unitGroup(g, 3, stride);
         long gb = groupBytes(), u0 = g * gb, u1 = gB * gb, u2 = gC * gb, u3 = gD * gb;
         java.util.Arrays.fill(acc, 0, 8 * l, 0f);
         for (int b = 0; b < blocks; b++) {

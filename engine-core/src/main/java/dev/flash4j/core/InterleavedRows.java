@@ -90,6 +90,20 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
     }
 
     /**
+     * Groups {@code [g0, g1)} for {@code tokens} tokens, the kernel chosen by what the caller
+     * prepared: 8-bit activations {@code q8} if not null ({@link #dotTokensQ8}, {@code cols} per
+     * token), else float activations from {@code x[xOffs[t] ..]} with their 32-column sums
+     * {@code sums} ({@code sStride} per token; {@link #sums32}), one token ({@link #dot}) or several
+     * ({@link #dotTokens}). Token t's outputs at {@code out[outOff + t * outStride + r]}.
+     */
+    default void products(int g0, int g1, float[] x, int[] xOffs, int tokens, float[] sums, int sStride, Q8Activations q8, int cols,
+                          float[] out, int outOff, int outStride) {
+        if (q8 != null) dotTokensQ8(g0, g1, q8, cols, tokens, out, outOff, outStride);
+        else if (tokens == 1) dot(g0, g1, x, xOffs[0], sums, 0, out, outOff);
+        else dotTokens(g0, g1, x, xOffs, tokens, sums, sStride, out, outOff, outStride);
+    }
+
+    /**
      * An interleaved copy of {@code w}'s whole groups in memory of its own (freed when no longer
      * referenced), made on the threads of {@code pool} (null: on the calling thread), or null if its
      * type has no interleaved kernels or it has fewer than 16 rows.

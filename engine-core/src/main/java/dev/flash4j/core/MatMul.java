@@ -407,15 +407,7 @@ public final class MatMul {
             int perIndex = groupsPerIndex(), groupIndexes = (groups + perIndex - 1) / perIndex; // the indexes that stand for whole groups
             int start = Math.min(startIndex * perIndex, groups), gEnd = Math.min(endIndex * perIndex, groups);
             boolean rest = endIndex > groupIndexes; // the last index stands for the rows after the whole groups
-            if (tokens == 1) {
-                if (q8 != null) iw.dotQ8(start, gEnd, q8, 0, out, outOff);
-                else iw.dot(start, gEnd, x, xOffs[0], sums, 0, out, outOff);
-            } else if (q8 == null) {
-                // each group's quants are decoded once per pass of several tokens
-                iw.dotTokens(start, gEnd, x, xOffs, tokens, sums, cols / 32, out, outOff, outStride);
-            } else {
-                iw.dotTokensQ8(start, gEnd, q8, cols, tokens, out, outOff, outStride);
-            }
+            iw.products(start, gEnd, x, xOffs, tokens, sums, cols / 32, q8, cols, out, outOff, outStride);
             if (rest) {
                 for (int t = 0; t < tokens; t++) {
                     int o = outOff + t * outStride;

@@ -180,10 +180,7 @@ public final class MatVecBatch implements WorkerPool.RangeTask {
         int r0 = first * ROWS_PER_UNIT, r1 = Math.min(m.rows(), last * ROWS_PER_UNIT);
         if (iw != null) {
             int g0 = Math.min(first * GROUPS_PER_UNIT, iw.groups()), g1 = Math.min(last * GROUPS_PER_UNIT, iw.groups());
-            if (g1 > g0 && q8[i] != null) {
-                iw.dotTokensQ8(g0, g1, q8[i], m.cols(), count, out[i], outOff[i], outStride[i]);
-            } else if (g1 > g0 && count == 1) iw.dot(g0, g1, x[i], xOffs[i][0], sums[i], 0, out[i], outOff[i]);
-            else if (g1 > g0) iw.dotTokens(g0, g1, x[i], xOffs[i], count, sums[i], m.cols() / 32, out[i], outOff[i], outStride[i]);
+            if (g1 > g0) iw.products(g0, g1, x[i], xOffs[i], count, sums[i], m.cols() / 32, q8[i], m.cols(), out[i], outOff[i], outStride[i]);
             r0 = Math.max(r0, iw.groups() * InterleavedRows.GROUP); // the rows after the whole groups, if in this range
         }
         float[] o = out[i];
