@@ -652,8 +652,8 @@ final class InterleavedQ4K extends InterleavedKQuant {
                 int col = t * cols + BLOCK * b;
                 long bb = (long) b * BLOCK_BYTES;
                 if (pass == 1 && count == QUAD) {
-                    int g1 = first + stride, g2 = g1 + stride, g3 = g2 + stride;
-                    quadQ8(first * gb + bb, g1 * gb + bb, g2 * gb + bb, g3 * gb + bb, a, col, out, o + G * first, o + G * g1, o + G * g2, o + G * g3);
+                    int gB = first + stride, gC = gB + stride, gD = gC + stride;
+                    quadQ8(first * gb + bb, gB * gb + bb, gC * gb + bb, gD * gb + bb, a, col, out, o + G * first, o + G * gB, o + G * gC, o + G * gD);
                 } else for (int i = 0; i < count; i++) {
                     int g = first + i * stride;
                     long bo = g * gb + bb;
