@@ -451,38 +451,43 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * their own), {@link #minsQ8} as a call of its own (one method with both passes C2's inlining budget and boxes vectors).
      */
     final void groupsQ8(int g0, int g1, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
-        long gb = groupBytes();
+        // four groups a quarter of the range apart, as the float kernel takes them (quads): each
+        // activation load serves four, and the next quad continues their streams
         int q = (g1 - g0) / QUAD;
-        for (int k = 0; k < q; k++) {
-            // four groups a quarter of the range apart, as the float kernel takes them (quads): each
-            // activation load serves four, and the next quad continues their streams
-            int g = g0 + k;
-            int o0 = outOff + GROUP * g, o1 = o0 + GROUP * q, o2 = o1 + GROUP * q, o3 = o2 + GROUP * q;
-            clearGroup(out, o0);
-            clearGroup(out, o1);
-            clearGroup(out, o2);
-            clearGroup(out, o3);
-            for (int b = 0; b < blocks; b++) {
-                long b0 = g * gb + (long) b * blockBytes, b1 = b0 + q * gb, b2 = b1 + q * gb, b3 = b2 + q * gb;
-                int col = aOff + BLOCK * b;
-                quadQ8(b0, b1, b2, b3, a, col, out, o0, o1, o2, o3);
-                if (mins) {
-                    minsQ8(data, b0, a, col, out, o0);
-                    minsQ8(data, b1, a, col, out, o1);
-                    minsQ8(data, b2, a, col, out, o2);
-                    minsQ8(data, b3, a, col, out, o3);
-                }
+        for (int k = 0; k < q; k++) quadQ8At(g0 + k, q, a, aOff, out, outOff, mins);
+        for (int g = g0 + QUAD * q; g < g1; g++) groupQ8(g, a, aOff, out, outOff, mins);
+    }
+
+    /** One quad of {@link #groupsQ8}: groups {@code g}, {@code g + stride}, {@code g + 2*stride}, {@code g + 3*stride}, their outputs cleared first. */
+    final void quadQ8At(int g, int stride, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
+        long gb = groupBytes();
+        int o0 = outOff + GROUP * g, o1 = o0 + GROUP * stride, o2 = o1 + GROUP * stride, o3 = o2 + GROUP * stride;
+        clearGroup(out, o0);
+        clearGroup(out, o1);
+        clearGroup(out, o2);
+        clearGroup(out, o3);
+        for (int b = 0; b < blocks; b++) {
+            long b0 = g * gb + (long) b * blockBytes, b1 = b0 + stride * gb, b2 = b1 + stride * gb, b3 = b2 + stride * gb;
+            int col = aOff + BLOCK * b;
+            quadQ8(b0, b1, b2, b3, a, col, out, o0, o1, o2, o3);
+            if (mins) {
+                minsQ8(data, b0, a, col, out, o0);
+                minsQ8(data, b1, a, col, out, o1);
+                minsQ8(data, b2, a, col, out, o2);
+                minsQ8(data, b3, a, col, out, o3);
             }
         }
-        for (int g = g0 + QUAD * q; g < g1; g++) {
-            long go = g * groupBytes();
-            int o = outOff + GROUP * g;
-            clearGroup(out, o);
-            for (int b = 0; b < blocks; b++) {
-                long bo = go + (long) b * blockBytes;
-                blockQ8(bo, a, aOff + BLOCK * b, out, o);
-                if (mins) minsQ8(data, bo, a, aOff + BLOCK * b, out, o);
-            }
+    }
+
+    /** One group of {@link #groupsQ8} (one of those after the whole quads), its outputs cleared first. */
+    final void groupQ8(int g, Q8Activations a, int aOff, float[] out, int outOff, boolean mins) {
+        long go = g * groupBytes();
+        int o = outOff + GROUP * g;
+        clearGroup(out, o);
+        for (int b = 0; b < blocks; b++) {
+            long bo = go + (long) b * blockBytes;
+            blockQ8(bo, a, aOff + BLOCK * b, out, o);
+            if (mins) minsQ8(data, bo, a, aOff + BLOCK * b, out, o);
         }
     }
 

@@ -642,25 +642,22 @@ final class InterleavedQ4K extends InterleavedKQuant {
     private void tokensQ8Groups(int first, int stride, int count, Q8Activations a, int cols, int tokens, float[] out, int outOff, int outStride) {
         short[] sums = TOKEN_SUMS.get();
         long gb = groupBytes();
-        for (int t = 0; t < tokens; t++) {
-            int o = outOff + t * outStride;
-            for (int i = 0; i < count; i++) clearGroup(out, o + G * (first + i * stride));
-        }
         for (int t = 0; t < tokens; ) {
             int pass = tokens - t >= 4 ? 4 : tokens - t >= 2 ? 2 : 1, o = outOff + t * outStride;
+            if (pass == 1) {
+                // a token left over: the one-token kernels over the same groups (they add the min terms themselves)
+                if (count == QUAD) quadQ8At(first, stride, a, t * cols, out, o, false);
+                else for (int i = 0; i < count; i++) groupQ8(first + i * stride, a, t * cols, out, o, false);
+                break;
+            }
+            for (int u = 0; u < pass; u++) {
+                for (int i = 0; i < count; i++) clearGroup(out, o + u * outStride + G * (first + i * stride));
+            }
             for (int b = 0; b < blocks; b++) {
                 int col = t * cols + BLOCK * b;
-                long bb = (long) b * BLOCK_BYTES;
-                if (pass == 1 && count == QUAD) {
-                    int gB = first + stride, gC = gB + stride, gD = gC + stride;
-                    quadQ8(first * gb + bb, gB * gb + bb, gC * gb + bb, gD * gb + bb, a, col, out, o + G * first, o + G * gB, o + G * gC, o + G * gD);
-                } else for (int i = 0; i < count; i++) {
+                for (int i = 0; i < count; i++) {
                     int g = first + i * stride;
-                    long bo = g * gb + bb;
-                    if (pass == 1) {
-                        blockQ8(bo, a, col, out, o + G * g);
-                        continue;
-                    }
+                    long bo = g * gb + (long) b * BLOCK_BYTES;
                     tokenSums(bo, a.rep16, a.sums, col, cols, pass, sums);
                     for (int u = 0; u < pass; u++) scaleMinsQ8Narrow(bo, sums, 256 * u, a, col + u * cols, out, o + u * outStride + G * g);
                 }

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * range of groups, across which the interleaved kernels take their quads a quarter of the range
  * apart (so their four streams through memory run on from quad to quad). A product of several
  * tokens (a verify pass's tokens routed to one expert) uses the multi-token interleaved kernels
- * ({@link InterleavedRows#dotTokens}); keep those to small counts ({@link #fits}): prompt-sized
+ * ({@link InterleavedRows#products}); keep those to small counts ({@link #fits}): prompt-sized
  * batches belong to {@link MatMul}'s tiled path.
  *
  * <p>Reusable and not thread-safe: {@link #clear}, {@link #add} the products, {@link #run}; the
