@@ -115,8 +115,10 @@ final class BenchCommand implements Callable<Integer> {
         if (positions > Integer.MAX_VALUE) throw new UserError("--depth plus the longest test is " + positions + " positions, more than any context");
         ModelOptions options = run.toOptions((int) positions);
 
-        MemoryBandwidth.Result measured = bandwidth != null ? null : measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS);
-        double gbps = bandwidth != null ? bandwidth : measured.best();
+        // measured before the model loads and again after the tests: a shared VM's bandwidth can
+        // move by 1.7x between phases minutes apart (32.6 against 52.8 GB/s on a Zen 4 VM), and a
+        // figure from a slow phase alone made decode look near the memory bound when it was not
+        MemoryBandwidth.Result before = bandwidth != null ? null : measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS);
 
         List<BenchReport.Test> tests = new ArrayList<>();
         DraftBench.Report drafting = null;
@@ -137,8 +139,14 @@ final class BenchCommand implements Callable<Integer> {
             for (int n : batchSizes) tests.add(new BenchReport.Test("pp" + n, "batch", n, depth, bench.prompt(n, depth, reps)));
             if (draft > 0) drafting = DraftBench.run(model, draft, Math.max(8, genTokens), Math.max(16, depth), reps, warmup, seed);
         }
+        List<Double> measured = new ArrayList<>();
+        if (before != null) {
+            measured.add(before.best());
+            measured.add(measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS).best()); // the model closed: its memory is free again
+        }
+        double gbps = bandwidth != null ? bandwidth : Math.max(measured.get(0), measured.get(1));
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, mostWarmups, reps, seed, weightBytes, kvBytes,
-                gbps, measured != null ? "measured" : "given", layout, repackedBytes, tests);
+                gbps, bandwidth != null ? "given" : "measured", measured, layout, repackedBytes, tests);
         if (json) {
             var o = report.json();
             if (drafting != null) o.set("draft", DraftReport.json(drafting));

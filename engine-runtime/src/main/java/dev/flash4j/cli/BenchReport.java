@@ -14,10 +14,12 @@ import java.util.StringJoiner;
  * What {@code bench --model} measured, as text or JSON. Decode reads every weight a token needs
  * once per token, so {@code weight bytes per token x decode tokens/s} is the bandwidth decode
  * achieves; its share of the machine's bandwidth says how far decode is from the memory bound.
- * GB are 10^9 bytes.
+ * GB are 10^9 bytes. {@code bandwidthGbps} is the bandwidth given, or the higher of
+ * {@code bandwidthMeasurements} (measured before and after the tests; empty when given).
  */
 record BenchReport(String model, ModelOptions options, int depth, int warmup, int maxWarmup, int reps, long seed, long weightBytesPerToken,
-                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, String weightLayout, long repackedBytes, List<Test> tests) {
+                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, List<Double> bandwidthMeasurements, String weightLayout,
+                   long repackedBytes, List<Test> tests) {
 
     /**
      * One test: {@code kind} is prompt (one batched pass), decode (one token per pass) or batch (a
@@ -70,7 +72,10 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s; KV cache: %s at %d positions%n",
                 bytes(weightBytesPerToken), bytes(kvCacheBytes), options.contextSize()));
         double g = decodeGbps();
-        String bw = String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource);
+        String bw = bandwidthMeasurements.size() == 2
+                ? String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (measured: %.2f before the tests, %.2f after; the higher counts)",
+                        bandwidthGbps, bandwidthMeasurements.get(0), bandwidthMeasurements.get(1))
+                : String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource);
         if (Double.isNaN(g)) sb.append(bw);
         else sb.append(String.format(Locale.ROOT, "decode reads %.2f GB/s of weights = %.1f%% of the %s", g, 100 * g / bandwidthGbps, bw));
         // more than all of it: the bandwidth was measured in a slow minute of a shared machine
@@ -98,6 +103,8 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("repacked_bytes", repackedBytes);
         o.put("memory_bandwidth_gbps", bandwidthGbps);
         o.put("memory_bandwidth_source", bandwidthSource);
+        var measuredNode = o.putArray("memory_bandwidth_measurements_gbps");
+        for (double m : bandwidthMeasurements) measuredNode.add(m);
         double g = decodeGbps();
         if (Double.isNaN(g)) {
             o.putNull("decode_gbps");

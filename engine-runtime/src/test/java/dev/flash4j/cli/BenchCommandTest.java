@@ -43,6 +43,11 @@ class BenchCommandTest {
         assertTrue(r.get("kv_cache_bytes").asLong() > 0);
         double bandwidth = r.get("memory_bandwidth_gbps").asDouble();
         assertTrue(bandwidth > 0);
+        // measured before and after the tests; the higher counts
+        JsonNode measured = r.get("memory_bandwidth_measurements_gbps");
+        assertEquals(2, measured.size(), r.toString());
+        assertTrue(measured.get(0).asDouble() > 0 && measured.get(1).asDouble() > 0, measured.toString());
+        assertEquals(Math.max(measured.get(0).asDouble(), measured.get(1).asDouble()), bandwidth);
 
         List<JsonNode> tests = StreamSupport.stream(r.get("tests").spliterator(), false).toList();
         assertEquals(List.of("pp8", "tg4"), tests.stream().map(t -> t.get("name").asText()).toList());
@@ -71,6 +76,7 @@ class BenchCommandTest {
         assertEquals("given", r.get("memory_bandwidth_source").asText());
         assertEquals("q8", r.get("activations").asText());
         assertEquals(12.5, r.get("memory_bandwidth_gbps").asDouble());
+        assertEquals(0, r.get("memory_bandwidth_measurements_gbps").size()); // given: nothing measured
         assertEquals("q8", r.get("kv_type").asText());
         assertEquals(64, r.get("context_size").asInt());
         assertEquals(List.of("tg2", "pp1", "pp3"), StreamSupport.stream(r.get("tests").spliterator(), false).map(t -> t.get("name").asText()).toList());
