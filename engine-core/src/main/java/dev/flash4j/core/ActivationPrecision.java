@@ -20,7 +20,8 @@ public enum ActivationPrecision {
 
     /** Whether products on {@code w} take 8-bit activations (where {@code w} has 8-bit kernels). */
     public boolean eightBit(WeightMatrix w) {
-        return this == Q8 || this == AUTO && w.interleaved() != null && w.interleaved().eightBitFaster();
+        InterleavedRows iw = w.interleaved();
+        return this == Q8 && (iw == null || iw.hasEightBit()) || this == AUTO && iw != null && iw.eightBitFaster();
     }
 
     /** Whether a pass of {@code tokens} tokens on {@code w} takes 8-bit activations (see the class comment). */

@@ -63,6 +63,14 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
     }
 
     /**
+     * Whether this copy has 8-bit kernels at all ({@link #dotQ8}); without (IQ4_XS), every
+     * precision gives it float activations ({@link ActivationPrecision#eightBit}).
+     */
+    default boolean hasEightBit() {
+        return true;
+    }
+
+    /**
      * Whether this copy's 8-bit kernels read {@link Q8Activations#rep16} (a 16-fold copy of the
      * quants, 32 bytes per value): callers build it only then ({@link Q8Activations#ensureRep16}).
      */
@@ -122,6 +130,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q5_K -> InterleavedQ5K.bytes(groups, w.cols());
             case Q6_K -> InterleavedQ6K.bytes(groups, w.cols());
             case Q8_0 -> InterleavedQ8_0.fits(w.cols()) ? InterleavedQ8_0.bytes(groups, w.cols()) : -1;
+            case IQ4_XS -> InterleavedIq4Xs.available() ? InterleavedIq4Xs.bytes(groups, w.cols()) : -1;
             default -> -1;
         };
     }
@@ -135,6 +144,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q5_K -> InterleavedQ5K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case Q8_0 -> InterleavedQ8_0.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
+            case IQ4_XS -> InterleavedIq4Xs.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }
@@ -148,6 +158,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q5_K -> InterleavedQ5K.view(data, groups, w.cols());
             case Q6_K -> InterleavedQ6K.view(data, groups, w.cols());
             case Q8_0 -> InterleavedQ8_0.view(data, groups, w.cols());
+            case IQ4_XS -> InterleavedIq4Xs.view(data, groups, w.cols());
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }

@@ -20,7 +20,8 @@ final class Iq4XsFormat implements BlockFormat {
     @Override
     public GgmlType type() { return GgmlType.IQ4_XS; }
 
-    private static int subScale(MemorySegment src, long p, int ib) {
+    /** Sub-block {@code ib}'s scale {@code ls - 32} of the block at {@code p} (see the class comment). */
+    static int subScale(MemorySegment src, long p, int ib) {
         int scalesH = Le.u16(src, p + 2);
         int lo = (Le.u8(src, p + 4 + ib / 2) >> (4 * (ib % 2))) & 0xF;
         return (lo | (((scalesH >> (2 * ib)) & 3) << 4)) - 32;

@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both sides of the tiling threshold.
  */
 class MatMulTest {
-    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
+    /** The types with an interleaved copy (IQ4_XS on 512-bit vectors only: {@link KernelRows#interleaves}). */
+    private static final GgmlType[] INTERLEAVED = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS};
 
     /** A random matrix quantized by the reference quantizer, and its rows dequantized. */
     private record Fixture(WeightMatrix w, float[] deq) {
@@ -27,9 +29,10 @@ class MatMulTest {
             float[] src = new float[cols];
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < cols; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 7)));
-                Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
+                KernelRows.write(t, src, cols, seg, r * rowBytes, rnd);
             }
             WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes).interleave();
+            assertEquals(rows >= InterleavedRows.GROUP && java.util.Arrays.asList(INTERLEAVED).contains(t) && KernelRows.interleaves(t), w.interleaved() != null, t + " copy");
             float[] deq = new float[rows * cols];
             for (int r = 0; r < rows; r++) w.dequantizeRow(r, deq, r * cols);
             return new Fixture(w, deq);
@@ -109,7 +112,7 @@ class MatMulTest {
                                 double want = f.dot(r, x, sel[i] * stride), scale = f.absDot(r, x, sel[i] * stride);
                                 // 8-bit activations where a kernel takes them: the interleaved one for the whole groups, the row one after
                                 InterleavedRows iw = f.w().interleaved();
-                                boolean q8Kernel = iw != null && r < iw.groups() * InterleavedRows.GROUP || BlockFormats.supportsQ8(t);
+                                boolean q8Kernel = iw != null && iw.hasEightBit() && r < iw.groups() * InterleavedRows.GROUP || BlockFormats.supportsQ8(t);
                                 double tol = p.eightBit(f.w(), count) && !MatMul.tiled(f.w(), count, p) && q8Kernel ? 2e-2 : 1e-5;
                                 assertEquals(want, out[i * outStride + r], tol * scale, t + " " + p + " count " + count + " token " + i + " row " + r);
                             }
@@ -143,7 +146,8 @@ class MatMulTest {
     void interleavingOnAPoolGivesTheSameProducts() {
         Random rnd = new Random(7);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
-            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
+            for (GgmlType t : INTERLEAVED) {
+                if (!KernelRows.interleaves(t)) continue; // no copy at this width: nothing to compare (Fixture checks the copy is absent)
                 Fixture f = Fixture.random(arena, t, 16 * 9 + 3, 512, rnd);
                 WeightMatrix parallel = f.plain().interleave(pool);
                 float[] x = gaussian(rnd, 512);
@@ -163,10 +167,10 @@ class MatMulTest {
             for (GgmlType t : TYPES) {
                 int rows = 93, cols = 768; // five groups and 13 rows after them
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
-                // which rows take 8-bit activations: the interleaved copy's whole groups (every interleaved
-                // type has an 8-bit kernel; Q5_K's row format has none), the other rows if the row format does
+                // which rows take 8-bit activations: the interleaved copy's whole groups where it has an 8-bit
+                // kernel (all but IQ4_XS; Q5_K's row format has none), the other rows if the row format does
                 InterleavedRows iw = f.w().interleaved();
-                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null;
+                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null && iw.hasEightBit();
                 int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
                 if (!rowQ8 && !groupQ8) continue;
                 for (int batch = 1; batch < MatMul.TILED_MIN_BATCH; batch++) {
@@ -240,7 +244,8 @@ class MatMulTest {
     void oneCallOverManyGroupsKeepsEveryRowInPlace() {
         Random rnd = new Random(11);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(1)) {
-            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0}) {
+            for (GgmlType t : INTERLEAVED) {
+                if (!KernelRows.interleaves(t)) continue; // no copy at this width (Fixture checks it is absent)
                 for (int rows : new int[] {16 * 13 + 5, 16 * 51}) {
                     int cols = 512;
                     Fixture f = Fixture.random(arena, t, rows, cols, rnd);
@@ -252,6 +257,7 @@ class MatMulTest {
                         for (int i = 0; i < x.length; i++) xq[i] = a.value(i);
                         // 8-bit activations one token at a time, and in passes of several where the copy has
                         // 8-bit pass kernels (Q4_K on 256-bit vectors); elsewhere passes take floats
+                        boolean groupQ8 = f.w().interleaved().hasEightBit();
                         ActivationPrecision[] modes = tokens == 1 || f.w().interleaved().eightBitPasses()
                                 ? new ActivationPrecision[] {ActivationPrecision.F32, ActivationPrecision.Q8}
                                 : new ActivationPrecision[] {ActivationPrecision.F32};
@@ -265,12 +271,12 @@ class MatMulTest {
                             batch.run(pool);
                             boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
                             // from 8 tokens on, MatMul's 8-bit passes go to the tiled kernels, which take floats
-                            boolean matMulQ8 = p == ActivationPrecision.Q8 && !MatMul.tiled(f.w(), tokens, p);
+                            boolean matMulQ8 = p == ActivationPrecision.Q8 && groupQ8 && !MatMul.tiled(f.w(), tokens, p);
                             for (int b = 0; b < tokens; b++) {
                                 for (int r = 0; r < rows; r++) {
                                     // the rows after the groups: MatMul takes the row format's 8-bit kernel where it has one, MatVecBatch floats
-                                    float[] in = matMulQ8 && (r < groupRows || rowQ8) ? xq : x;
-                                    float[] fusedIn = p == ActivationPrecision.Q8 && r < groupRows ? xq : x;
+                                    float[] in = p == ActivationPrecision.Q8 && (r < groupRows ? matMulQ8 : rowQ8 && !MatMul.tiled(f.w(), tokens, p)) ? xq : x;
+                                    float[] fusedIn = p == ActivationPrecision.Q8 && groupQ8 && r < groupRows ? xq : x;
                                     String where = t + " " + p + " rows " + rows + ", " + tokens + " tokens, token " + b + ", row " + r;
                                     assertEquals(f.dot(r, in, b * cols), out[3 + b * rows + r], 1e-5 * f.absDot(r, in, b * cols), where);
                                     assertEquals(f.dot(r, fusedIn, b * cols), fused[b * rows + r], 1e-5 * f.absDot(r, fusedIn, b * cols), where + " (MatVecBatch)");
