@@ -24,8 +24,11 @@ import java.lang.foreign.ValueLayout;
  * to float, and there are no min terms. The lookup: the 16 int lanes of a load's zero-extended
  * bytes select from {@link #LEVELS}, the 16 levels as float bits, which {@code selectFrom} reads
  * modulo 16, so the low nibble needs no mask ({@code vpermd}: one instruction where Q4_K has
- * {@code vpandd} + {@code vcvtdq2ps}). On 256-bit vectors a 16-level table needs two registers
- * and a two-table select, so there IQ4_XS keeps its row kernels.
+ * {@code vpandd} + {@code vcvtdq2ps}). On 256-bit vectors a 16-level table needs two registers,
+ * and JDK 25 runs the two-table {@code selectFrom} in Java (52-83 ns a vector against about 1 for
+ * one table, even with AVX-512), so there IQ4_XS keeps its row kernels. The kernels are written
+ * out again rather than shared with Q4_K behind a flag: they sit near C2's node budget, past
+ * which it boxes vectors ({@link InterleavedKQuant}).
  *
  * <p>No 8-bit kernels ({@link #hasEightBit}): a level times an activation quant reaches 127 x 127,
  * so two products would overflow the short lanes those kernels add in.
