@@ -7,14 +7,11 @@ import dev.flash4j.gguf.GgmlType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 /**
- * Weight matrices of random values for kernel benchmarks, in off-heap memory like mapped weights.
- * Types with a {@link Quantizer} get quantized Gaussian values; IQ4_XS (no quantizer yet) gets
- * random blocks with a small finite f16 scale, which exercise its kernels the same way: speed does
- * not depend on the values.
+ * Weight matrices of random values for kernel benchmarks, in off-heap memory like mapped weights:
+ * Gaussian values quantized by {@link Quantizer} (every type the benchmarks take has one).
  */
 final class RandomWeights {
     private RandomWeights() {}
@@ -29,17 +26,6 @@ final class RandomWeights {
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < cols; i++) row[i] = (float) random.nextGaussian() * 0.02f;
                 Quantizer.quantizeRow(type, row, 0, cols, data, r * rowBytes);
-            }
-        } else if (type == GgmlType.IQ4_XS) {
-            byte[] bytes = new byte[Math.toIntExact(rowBytes)];
-            short d = Float.floatToFloat16(0.001f);
-            for (int r = 0; r < rows; r++) {
-                random.nextBytes(bytes);
-                for (int b = 0; b < bytes.length; b += type.blockBytes()) { // block starts with d (f16, little-endian)
-                    bytes[b] = (byte) d;
-                    bytes[b + 1] = (byte) (d >> 8);
-                }
-                MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, r * rowBytes, bytes.length);
             }
         } else {
             throw new IllegalArgumentException("no random weights for " + type);

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Quantizes float rows into ggml block formats (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K),
+ * Quantizes float rows into ggml block formats (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, IQ4_XS),
  * following llama.cpp's reference quantizers so that the result is as accurate as llama.cpp's
  * own files made without an importance matrix.
  */
@@ -16,7 +16,7 @@ public final class Quantizer {
     /** Whether {@link #quantizeRow} handles {@code t}. */
     public static boolean supports(GgmlType t) {
         return switch (t) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, IQ4_XS -> true;
             default -> false;
         };
     }
@@ -52,6 +52,7 @@ public final class Quantizer {
                 case Q4_K -> KQuantizers.q4_K(src, xo, out, o);
                 case Q5_K -> KQuantizers.q5_K(src, xo, out, o);
                 case Q6_K -> KQuantizers.q6_K(src, xo, out, o);
+                case IQ4_XS -> Iq4XsQuantizer.block(src, xo, out, o);
                 default -> throw new AssertionError(t);
             }
         }

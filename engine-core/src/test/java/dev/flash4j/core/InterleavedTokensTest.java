@@ -17,8 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class InterleavedTokensTest {
     /** The types with an interleaved copy on this JVM's vectors (IQ4_XS on 512-bit ones only). */
-    private static final GgmlType[] TYPES = java.util.stream.Stream.of(GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS)
-            .filter(KernelRows::interleaves).toArray(GgmlType[]::new);
+    private static final GgmlType[] TYPES = java.util.Arrays.stream(InterleavedTypes.ALL).filter(InterleavedTypes::onThisJvm).toArray(GgmlType[]::new);
     private static final int ROWS = 3 * InterleavedRows.GROUP + 5, COLS = 512, STRIDE = COLS + 96;
 
     private static WeightMatrix matrix(Arena arena, GgmlType t, Random rnd) {
@@ -31,7 +30,7 @@ class InterleavedTokensTest {
         float[] src = new float[COLS];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < COLS; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 5)) + 0.3);
-            KernelRows.write(t, src, COLS, seg, r * rowBytes, rnd);
+            Quantizer.quantizeRow(t, src, 0, COLS, seg, r * rowBytes);
         }
         return new WeightMatrix("w", BlockFormats.of(t), seg, rows, COLS, rowBytes).interleave();
     }

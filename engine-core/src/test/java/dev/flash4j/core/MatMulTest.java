@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MatMulTest {
     private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
-    /** The types with an interleaved copy (IQ4_XS on 512-bit vectors only: {@link KernelRows#interleaves}). */
-    private static final GgmlType[] INTERLEAVED = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS};
+    private static final GgmlType[] INTERLEAVED = InterleavedTypes.ALL;
 
     /** A random matrix quantized by the reference quantizer, and its rows dequantized. */
     private record Fixture(WeightMatrix w, float[] deq) {
@@ -29,10 +28,10 @@ class MatMulTest {
             float[] src = new float[cols];
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < cols; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 7)));
-                KernelRows.write(t, src, cols, seg, r * rowBytes, rnd);
+                Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
             }
             WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes).interleave();
-            assertEquals(rows >= InterleavedRows.GROUP && java.util.Arrays.asList(INTERLEAVED).contains(t) && KernelRows.interleaves(t), w.interleaved() != null, t + " copy");
+            assertEquals(rows >= InterleavedRows.GROUP && java.util.Arrays.asList(INTERLEAVED).contains(t) && InterleavedTypes.onThisJvm(t), w.interleaved() != null, t + " copy");
             float[] deq = new float[rows * cols];
             for (int r = 0; r < rows; r++) w.dequantizeRow(r, deq, r * cols);
             return new Fixture(w, deq);
@@ -147,7 +146,7 @@ class MatMulTest {
         Random rnd = new Random(7);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType t : INTERLEAVED) {
-                if (!KernelRows.interleaves(t)) continue; // no copy at this width: nothing to compare (Fixture checks the copy is absent)
+                if (!InterleavedTypes.onThisJvm(t)) continue; // no copy at this width: nothing to compare (Fixture checks the copy is absent)
                 Fixture f = Fixture.random(arena, t, 16 * 9 + 3, 512, rnd);
                 WeightMatrix parallel = f.plain().interleave(pool);
                 float[] x = gaussian(rnd, 512);
@@ -245,7 +244,7 @@ class MatMulTest {
         Random rnd = new Random(11);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(1)) {
             for (GgmlType t : INTERLEAVED) {
-                if (!KernelRows.interleaves(t)) continue; // no copy at this width (Fixture checks it is absent)
+                if (!InterleavedTypes.onThisJvm(t)) continue; // no copy at this width (Fixture checks it is absent)
                 for (int rows : new int[] {16 * 13 + 5, 16 * 51}) {
                     int cols = 512;
                     Fixture f = Fixture.random(arena, t, rows, cols, rnd);

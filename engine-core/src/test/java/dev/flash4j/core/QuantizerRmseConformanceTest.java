@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("conformance")
 class QuantizerRmseConformanceTest {
-    private static final List<String> GOLDEN = List.of("q4_k_s", "q4_0", "q8_0", "q6_k");
+    private static final List<String> GOLDEN = List.of("q4_k_s", "q4_0", "q8_0", "q6_k", "iq4_xs");
 
     private static Path models() {
         String p = System.getProperty("flash4j.shared");

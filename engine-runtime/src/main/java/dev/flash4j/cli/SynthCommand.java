@@ -20,7 +20,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "tiny", paramLabel = "NAME|JSON", description = "tiny, demo, slice-4l or a JSON object (default ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = "--type", defaultValue = "q4_k_s", paramLabel = "TYPE", description = "f32, f16, q8_0, q4_0 or q4_k_s (llama.cpp's Q4_K_S mix; default ${DEFAULT-VALUE})")
+    @Option(names = "--type", defaultValue = "q4_k_s", paramLabel = "TYPE", description = "f32, f16, q8_0, q4_0, q4_k_s or iq4_xs (llama.cpp's Q4_K_S and IQ4_XS mixes; default ${DEFAULT-VALUE})")
     String type;
 
     @Option(names = "--mtp", paramLabel = "N", description = "MTP layers to add (overrides the config's mtpLayers)")

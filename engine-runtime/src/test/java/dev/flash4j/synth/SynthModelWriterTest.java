@@ -79,6 +79,21 @@ class SynthModelWriterTest {
         }
     }
 
+    /** IQ4_XS: the Q4_K_S mix with IQ4_XS in Q4_K's place, as llama.cpp's golden tiny IQ4_XS model has it. */
+    @Test
+    void iq4XsMixUsesLlamaCppsTypes() throws Exception {
+        Path f = write(SynthConfig.tiny(), SynthType.IQ4_XS, 1, "iq4.gguf");
+        try (GgufFile g = GgufFile.open(f)) {
+            assertEquals(GgmlType.Q6_K, g.tensor("output.weight").type());
+            assertEquals(GgmlType.IQ4_XS, g.tensor("token_embd.weight").type());
+            assertEquals(GgmlType.Q8_0, g.tensor("blk.1.attn_k.weight").type());
+            assertEquals(GgmlType.IQ4_XS, g.tensor("blk.1.ffn_up_exps.weight").type());
+            assertEquals(GgmlType.IQ4_XS, g.tensor("blk.0.attn_q.weight").type());
+            assertEquals(GgmlType.F32, g.tensor("blk.1.ffn_gate_inp.weight").type());
+            assertEquals(GgmlType.Q5_K, g.tensor("blk.0.attn_output.weight").type());
+        }
+    }
+
     @Test
     void vocabularyRoundTripsTextAndHasTheChatControlTokens() throws Exception {
         Path f = write(SynthConfig.tiny(), SynthType.Q8_0, 1, "vocab.gguf");
