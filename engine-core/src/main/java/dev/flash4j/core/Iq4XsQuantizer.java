@@ -73,8 +73,8 @@ final class Iq4XsQuantizer {
             }
         }
         if (amax < EPS) return 0;
-        // first guess: the value of largest magnitude on the extreme level -127 (d = max / 127, a
-        // negative d for a positive max), then its least-squares refit
+        // first guess: d = max / 127, the value of largest magnitude to 127 (just past the top
+        // level, 113), then its least-squares refit
         float id = -Iq4Table.level(0) / max;
         float sumqx = 0, sumq2 = 0;
         for (int j = 0; j < 32; j++) {
