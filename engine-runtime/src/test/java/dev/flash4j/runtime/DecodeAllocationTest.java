@@ -90,14 +90,20 @@ class DecodeAllocationTest {
         assertTrue(q8 < BOUND_PER_TOKEN, "decoding with 8-bit activations allocates " + q8 + " bytes per token");
     }
 
-    /** Repacked (interleaved) weights, the {@code --repack} path, with float and with 8-bit activations. */
+    /**
+     * Repacked (interleaved) weights, the {@code --repack} path, with float and with 8-bit
+     * activations; and the IQ4_XS model's copy (its kernels on 512-bit vectors, its row kernels on
+     * 256-bit ones), whose kernels are Q4_K's with a table lookup added: near C2's node budget.
+     */
     @Test
     void repackedWeightsAllocateLittlePerToken() throws Exception {
         ModelOptions repacked = options().withRepackWeights(true);
         double f32 = perToken("repacked", MODEL, repacked, plain(SamplingOptions.greedy()));
         double q8 = perToken("repacked, q8 activations", MODEL, repacked.withActivations(ActivationPrecision.Q8), plain(SamplingOptions.greedy()));
+        double iq4 = perToken("repacked IQ4_XS", "step35-tiny-a-iq4_xs.gguf", repacked, plain(SamplingOptions.greedy()));
         assertTrue(f32 < BOUND_PER_TOKEN, "decoding repacked weights allocates " + f32 + " bytes per token");
         assertTrue(q8 < BOUND_PER_TOKEN, "decoding repacked weights with 8-bit activations allocates " + q8 + " bytes per token");
+        assertTrue(iq4 < BOUND_PER_TOKEN, "decoding repacked IQ4_XS weights allocates " + iq4 + " bytes per token");
     }
 
     /**
