@@ -44,8 +44,7 @@ final class Iq4XsQuantizer {
         float d = -maxScale / 32;
         float id = d != 0 ? 1 / d : 0;
         LegacyQuantizers.putF16(out, o, d);
-        int scalesH = 0;
-        java.util.Arrays.fill(out, o + 4, o + 136, (byte) 0);
+        int scalesL = 0, scalesH = 0;
         for (int ib = 0; ib < 8; ib++) {
             int l = ScaleSearch.clamp(ScaleSearch.nearestInt(id * scales[ib]), -32, 31);
             float dl = d * l, idl = dl != 0 ? 1 / dl : 0;
@@ -55,11 +54,12 @@ final class Iq4XsQuantizer {
                 out[o + 8 + 16 * ib + j] = (byte) (lo | hi << 4);
             }
             l += 32;
-            out[o + 4 + ib / 2] |= (byte) ((l & 0xF) << (4 * (ib % 2)));
+            scalesL |= (l & 0xF) << (4 * ib);
             scalesH |= (l >> 4) << (2 * ib);
         }
         out[o + 2] = (byte) scalesH;
         out[o + 3] = (byte) (scalesH >> 8);
+        for (int k = 0; k < 4; k++) out[o + 4 + k] = (byte) (scalesL >> (8 * k));
     }
 
     /** The best scale of the 32 values {@code x[xo ..]} (weighted least squares over the levels). */
@@ -73,26 +73,20 @@ final class Iq4XsQuantizer {
             }
         }
         if (amax < EPS) return 0;
-        // first guess: d = max / 127, the value of largest magnitude to 127 (just past the top
-        // level, 113), then its least-squares refit
-        float id = -Iq4Table.level(0) / max;
-        float sumqx = 0, sumq2 = 0;
-        for (int j = 0; j < 32; j++) {
-            float v = x[xo + j], w = v * v, q = Iq4Table.level(nearestLevel(id * v));
-            sumqx += w * q * v;
-            sumq2 += w * q * q;
-        }
-        float d = sumq2 > 0 ? sumqx / sumq2 : 0;
-        float best = d * sumqx;
-        for (int t = -TRIES; t <= TRIES; t++) {
-            id = (t + Iq4Table.level(0)) / max;
-            sumqx = sumq2 = 0;
+        // candidate 0, the first guess: d = max / 127, the value of largest magnitude to 127 (just
+        // past the top level, 113), refitted by least squares and taken as it comes; then
+        // candidates 1 .. 2*TRIES+1, id = (t - 127) / max for t = -TRIES .. TRIES, each taken if its
+        // refit explains more (sumqx^2 / sumq2 larger)
+        float d = 0, best = 0;
+        for (int k = 0; k <= 2 * TRIES + 1; k++) {
+            float id = k == 0 ? -Iq4Table.level(0) / max : (k - 1 - TRIES + Iq4Table.level(0)) / max;
+            float sumqx = 0, sumq2 = 0;
             for (int j = 0; j < 32; j++) {
                 float v = x[xo + j], w = v * v, q = Iq4Table.level(nearestLevel(id * v));
                 sumqx += w * q * v;
                 sumq2 += w * q * q;
             }
-            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+            if (sumq2 > 0 && (k == 0 || sumqx * sumqx > best * sumq2)) {
                 d = sumqx / sumq2;
                 best = d * sumqx;
             }
