@@ -201,19 +201,26 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
     }
 
     /**
-     * Deletes the other cache files in {@code dir} made from the same model path: made from an
-     * earlier version of the file, or by a build with another layout or tensor set. Each is as
-     * large as the model's K-quant, Q8_0 and IQ4_XS matrices (about 100 GB for the real model), and no load
-     * would read it again. Files of other model paths are kept. A process that still maps a deleted
-     * file keeps reading it (POSIX); a file that cannot be deleted is left.
+     * Deletes the other cache files in {@code dir} made from the same model path that no load
+     * would read again: made from an earlier version of the file (another size or time stamp), or
+     * by a build with another byte layout. Each is as large as the model's K-quant, Q8_0 and
+     * IQ4_XS matrices (about 100 GB for the real model). Kept: files of other model paths, and
+     * files of this model version and layout with another tensor set, which a JVM with other
+     * vector widths makes and reads (IQ4_XS has an interleaved copy on 512-bit vectors only);
+     * deleting those made every switch of width rewrite the cache. A process that still maps a
+     * deleted file keeps reading it (POSIX); a file that cannot be deleted is left.
      */
     static void removeSuperseded(Path dir, GgufFile file, Path keep) {
-        String prefix = file.path().getFileName() + ".", source = sourceLine(file.shards().getFirst().path());
+        List<String> ours = headerLines(keep);
+        if (ours == null) return;
+        String prefix = file.path().getFileName() + ".", source = sourcePath(ours);
+        List<String> version = modelAndLayout(ours);
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
                 if (p.equals(keep) || !name.startsWith(prefix) || !name.endsWith(".f4jrepack")) continue;
-                if (!source.equals(firstSource(p))) continue;
+                List<String> theirs = headerLines(p);
+                if (theirs == null || !source.equals(sourcePath(theirs)) || version.equals(modelAndLayout(theirs))) continue;
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
@@ -230,20 +237,31 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         return "source " + shard.toAbsolutePath().normalize();
     }
 
-    /** The first {@code source} line of a cache file's header without its size and time stamp, or null if it has none. */
-    private static String firstSource(Path cache) {
+    /** The {@code layout} and {@code source} lines of a header: what a model version and build layout are. */
+    private static List<String> modelAndLayout(List<String> header) {
+        return header.stream().filter(l -> l.startsWith("layout ") || l.startsWith("source ")).toList();
+    }
+
+    /** The first {@code source} line of a header without its size and time stamp (the model's path), or "" if none. */
+    private static String sourcePath(List<String> header) {
+        for (String line : header) {
+            if (!line.startsWith("source ")) continue;
+            // "source PATH SIZE MILLIS": the path may hold spaces, the two numbers do not
+            int millis = line.lastIndexOf(' '), size = millis < 0 ? -1 : line.lastIndexOf(' ', millis - 1);
+            return size < 0 ? "" : line.substring(0, size);
+        }
+        return "";
+    }
+
+    /** A cache file's header lines up to {@code end}, or null if it does not start as one. */
+    private static List<String> headerLines(Path cache) {
         try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
             while (b.hasRemaining() && ch.read(b) >= 0) { }
             String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
             if (!text.startsWith(MAGIC + "\n")) return null;
-            for (String line : text.split("\n")) {
-                if (!line.startsWith("source ")) continue;
-                // "source PATH SIZE MILLIS": the path may hold spaces, the two numbers do not
-                int millis = line.lastIndexOf(' '), size = millis < 0 ? -1 : line.lastIndexOf(' ', millis - 1);
-                return size < 0 ? null : line.substring(0, size);
-            }
-            return null;
+            int end = text.indexOf("\nend\n");
+            return List.of((end < 0 ? text : text.substring(0, end)).split("\n"));
         } catch (IOException e) {
             return null;
         }

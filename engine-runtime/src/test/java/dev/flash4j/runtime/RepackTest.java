@@ -86,6 +86,35 @@ class RepackTest {
         assertEquals(RepackedWeights.Kind.FILE_REUSED, kindOf(other, file), "the other model's cache is still used");
     }
 
+    /**
+     * A JVM with other vector widths plans another tensor set for the same model (IQ4_XS is copied
+     * on 512-bit vectors only); its cache file stays when this one is made, while one of an older
+     * byte layout goes. Both are written here with the header of the real cache, changed in one line.
+     */
+    @Test
+    void aCacheOfAnotherTensorSetStaysAndOneOfAnotherLayoutGoes(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model.gguf"), cache = tmp.resolve("cache");
+        Files.copy(MODEL, model);
+        ModelOptions file = BASE.withRepack(Repack.FILE).withRepackCache(cache);
+        logits(model, file, RepackedWeights.Kind.FILE_MADE);
+        Path made = cacheFiles(cache).getFirst();
+        String text = new String(Files.readAllBytes(made), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String header = text.substring(0, text.indexOf("\nend\n") + 5);
+        assertTrue(header.contains("\nlayout " + RepackedWeights.LAYOUT_VERSION + "\n"), header);
+        Path otherTensors = cache.resolve("model.gguf.0000000000000001.f4jrepack");
+        Path otherLayout = cache.resolve("model.gguf.0000000000000002.f4jrepack");
+        Files.writeString(otherTensors, header.replace("\nend\n", "\ntensor extra.weight IQ4_XS 16x256 0 2240\nend\n"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.writeString(otherLayout, header.replace("\nlayout " + RepackedWeights.LAYOUT_VERSION + "\n", "\nlayout 0\n"), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        Files.delete(made);
+        logits(model, file, RepackedWeights.Kind.FILE_MADE);
+        List<Path> after = cacheFiles(cache);
+        assertTrue(after.contains(made), "this build's cache made again: " + after);
+        assertTrue(after.contains(otherTensors), "the other tensor set's cache kept: " + after);
+        assertFalse(after.contains(otherLayout), "the other layout's cache removed: " + after);
+        assertEquals(2, after.size(), after.toString());
+    }
+
     private static RepackedWeights.Kind kindOf(Path model, ModelOptions options) throws IOException {
         try (Model m = Model.load(model, options)) {
             return m.repackKind();
