@@ -118,42 +118,37 @@ final class InterleavedQ4K extends InterleavedKQuant {
                    float[] out, int o0, int o1, int o2, int o3) {
         FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0;
         long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
-        // one flat loop over the block's 128 byte positions, each 64 columns closed in a branch:
-        // C2 checks a long-indexed segment load's bounds in an outer strip that it enters once
-        // per inner loop, about 25 instructions a load, which a nested loop paid every 32 positions
-        FloatVector l0 = FloatVector.zero(Wide.F), l1 = l0, l2 = l0, l3 = l0, u0 = l0, u1 = l0, u2 = l0, u3 = l0;
-        for (int n = 0; n < 128; n++) {
-            int c = n >> 5, xj = xo + n + 32 * c; // column 64c + j of the block, j = n % 32
-            FloatVector ylo = FloatVector.broadcast(Wide.F, x[xj]), yhi = FloatVector.broadcast(Wide.F, x[xj + 32]);
-            long k = 16L * n;
-            IntVector v0 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
-            IntVector v1 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + k, Vec.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
-            IntVector v2 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + k, Vec.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
-            IntVector v3 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + k, Vec.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
-            l0 = ((FloatVector) v0.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l0);
-            u0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u0);
-            l1 = ((FloatVector) v1.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l1);
-            u1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u1);
-            l2 = ((FloatVector) v2.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l2);
-            u2 = ((FloatVector) v2.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u2);
-            l3 = ((FloatVector) v3.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l3);
-            u3 = ((FloatVector) v3.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u3);
-            if ((n & 31) == 31) {
-                int sc = SC + 32 * c;
-                s0 = u0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0));
-                s1 = u1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 + h, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1));
-                s2 = u2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2));
-                s3 = u3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 + h, Vec.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3));
-                l0 = FloatVector.zero(Wide.F); l1 = l0; l2 = l0; l3 = l0; u0 = l0; u1 = l0; u2 = l0; u3 = l0;
+        for (int c = 0; c < 4; c++) {
+            FloatVector l0 = FloatVector.zero(Wide.F), l1 = l0, l2 = l0, l3 = l0, u0 = l0, u1 = l0, u2 = l0, u3 = l0;
+            for (int j = 0; j < 32; j++) {
+                FloatVector ylo = FloatVector.broadcast(Wide.F, x[xo + 64 * c + j]), yhi = FloatVector.broadcast(Wide.F, x[xo + 64 * c + 32 + j]);
+                long k = 16L * (32 * c + j);
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v2 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                IntVector v3 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + k, Vec.LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
+                l0 = ((FloatVector) v0.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l0);
+                u0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u0);
+                l1 = ((FloatVector) v1.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l1);
+                u1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u1);
+                l2 = ((FloatVector) v2.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l2);
+                u2 = ((FloatVector) v2.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u2);
+                l3 = ((FloatVector) v3.lanewise(VectorOperators.AND, 0xF).convert(VectorOperators.I2F, 0)).fma(ylo, l3);
+                u3 = ((FloatVector) v3.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(yhi, u3);
             }
+            int sc = SC + 32 * c;
+            s0 = u0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0));
+            s1 = u1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + 16 + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s1));
+            s2 = u2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc + 16, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l2.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b2 + sc, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2));
+            s3 = u3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + 16 + h, Vec.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), l3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + sc + h, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3));
         }
         s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o0)).intoArray(out, o0);
         s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o1)).intoArray(out, o1);
