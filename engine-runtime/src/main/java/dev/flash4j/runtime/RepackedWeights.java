@@ -253,10 +253,14 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
         return "";
     }
 
-    /** A cache file's header lines up to {@code end}, or null if it does not start as one. */
+    /**
+     * A cache file's header lines up to {@code end} within its first 64 KB (enough for the
+     * {@code layout} and {@code source} lines, which come before the tensors), or null if the file
+     * does not start as a cache.
+     */
     private static List<String> headerLines(Path cache) {
         try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
             while (b.hasRemaining() && ch.read(b) >= 0) { }
             String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
             if (!text.startsWith(MAGIC + "\n")) return null;
