@@ -122,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
 
         List<BenchReport.Test> tests = new ArrayList<>();
         DraftBench.Report drafting = null;
-        long weightBytes, kvBytes, repackedBytes;
+        long weightBytes, fileWeightBytes, kvBytes, repackedBytes;
         String layout;
         int mostWarmups = Math.max(warmup, maxWarmup); // --max-warmup never below --warmup
         try (Model model = run.load(options); ThroughputBench bench = new ThroughputBench(model, seed, warmup, mostWarmups)) {
@@ -131,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (draft > model.config().mtpLayers()) throw new UserError("--draft " + draft + " exceeds the model's " + model.config().mtpLayers() + " MTP layers");
             }
             weightBytes = model.weightBytesPerToken();
+            fileWeightBytes = model.fileWeightBytesPerToken();
             layout = model.weightLayout();
             repackedBytes = model.repackedBytes();
             kvBytes = bench.kvCacheBytes();
@@ -145,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             measured.add(measureBandwidth(options.threads(), INLINE_BANDWIDTH_RUNS).best()); // the model closed: its memory is free again
         }
         double gbps = bandwidth != null ? bandwidth : Math.max(measured.get(0), measured.get(1));
-        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, mostWarmups, reps, seed, weightBytes, kvBytes,
+        BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, mostWarmups, reps, seed, weightBytes, fileWeightBytes, kvBytes,
                 gbps, bandwidth != null ? "given" : "measured", measured, layout, repackedBytes, tests);
         if (json) {
             var o = report.json();

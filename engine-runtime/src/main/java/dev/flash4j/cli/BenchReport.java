@@ -18,6 +18,7 @@ import java.util.StringJoiner;
  * {@code bandwidthMeasurements} (measured before and after the tests; empty when given).
  */
 record BenchReport(String model, ModelOptions options, int depth, int warmup, int maxWarmup, int reps, long seed, long weightBytesPerToken,
+                   long fileWeightBytesPerToken,
                    long kvCacheBytes, double bandwidthGbps, String bandwidthSource, List<Double> bandwidthMeasurements, String weightLayout,
                    long repackedBytes, List<Test> tests) {
 
@@ -69,8 +70,9 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
             sb.append(j);
         }
         sb.append(weightLayout).append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s; KV cache: %s at %d positions%n",
-                bytes(weightBytesPerToken), bytes(kvCacheBytes), options.contextSize()));
+        String fileLayout = fileWeightBytesPerToken == weightBytesPerToken ? "" : " (" + bytes(fileWeightBytesPerToken) + " in the file's layout)";
+        sb.append(String.format(Locale.ROOT, "weights read per decoded token: %s%s; KV cache: %s at %d positions%n",
+                bytes(weightBytesPerToken), fileLayout, bytes(kvCacheBytes), options.contextSize()));
         double g = decodeGbps();
         String bw = bandwidthMeasurements.size() == 2
                 ? String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (measured: %.2f before the tests, %.2f after; the higher counts)",
@@ -98,6 +100,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("reps", reps);
         o.put("seed", seed);
         o.put("weight_bytes_per_token", weightBytesPerToken);
+        o.put("file_weight_bytes_per_token", fileWeightBytesPerToken);
         o.put("kv_cache_bytes", kvCacheBytes);
         o.put("weight_layout", weightLayout);
         o.put("repacked_bytes", repackedBytes);

@@ -162,6 +162,15 @@ public final class Model implements AutoCloseable {
         return WeightAccounting.bytesPerToken(model);
     }
 
+    /**
+     * {@link #weightBytesPerToken} counted in the file's layout, as llama.cpp reads it: less than
+     * that where interleaved copies are read (their expanded Q5_K and Q6_K quants and f32 scales
+     * are larger than the file's blocks).
+     */
+    public long fileWeightBytesPerToken() {
+        return WeightAccounting.fileBytesPerToken(model);
+    }
+
     /** Where the K-quant weights are read from and what the copy costs, as one line ({@link RepackedWeights#describe}). */
     public String weightLayout() {
         return repacked.describe();

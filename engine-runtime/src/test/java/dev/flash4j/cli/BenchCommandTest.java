@@ -40,6 +40,10 @@ class BenchCommandTest {
 
         long weights = r.get("weight_bytes_per_token").asLong();
         assertTrue(weights > 0 && weights < Files.size(MODEL), "weights per token " + weights + " vs file " + Files.size(MODEL));
+        // the same count in the file's layout: smaller where interleaved copies are read (f32 scales, expanded quants)
+        long fileWeights = r.get("file_weight_bytes_per_token").asLong();
+        if (r.get("repacked_bytes").asLong() > 0) assertTrue(fileWeights > 0 && fileWeights < weights, fileWeights + " vs " + weights);
+        else assertEquals(weights, fileWeights);
         assertTrue(r.get("kv_cache_bytes").asLong() > 0);
         double bandwidth = r.get("memory_bandwidth_gbps").asDouble();
         assertTrue(bandwidth > 0);
