@@ -665,23 +665,23 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
      * {@code sums[512k + 32t + 16p + i]}.
      */
     static void byteQuantsSumsNarrow(MemorySegment data, long b0, long b1, long b2, long b3, int qs, short[] rep, int col, short[] sums) {
-        for (int t = 0; t < 16; t++) {
-            long q = qs + 16L * 16 * t;
-            int r = 16 * (col + 16 * t);
-            ShortVector e0 = ShortVector.zero(S1), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
-            for (int j = 0; j < 16; j += 2) {
-                ShortVector ye = ShortVector.fromArray(S1, rep, r + 16 * j), yo = ShortVector.fromArray(S1, rep, r + 16 * j + 16);
-                long c = q + 16L * j;
-                e0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e0);
-                d0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d0);
-                e1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e1);
-                d1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d1);
-                e2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e2);
-                d2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d2);
-                e3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e3);
-                d3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d3);
-            }
-            int s = 32 * t;
+        // one flat loop over the block's 128 column pairs, each 16-column group stored in a branch:
+        // a nested loop of 8 pairs paid the segment loads' bounds-check strip (about 25 instructions
+        // a load, docs/kernels-performance.md) every 8 pairs
+        ShortVector e0 = ShortVector.zero(S1), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
+        for (int k = 0; k < 128; k++) {
+            ShortVector ye = ShortVector.fromArray(S1, rep, 16 * (col + 2 * k)), yo = ShortVector.fromArray(S1, rep, 16 * (col + 2 * k) + 16);
+            long c = qs + 32L * k;
+            e0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e0);
+            d0 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b0 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d0);
+            e1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e1);
+            d1 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b1 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d1);
+            e2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e2);
+            d2 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b2 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d2);
+            e3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(ye).add(e3);
+            d3 = ((ShortVector) ByteVector.fromMemorySegment(B16, data, b3 + c + 16, Vec.LE).convertShape(VectorOperators.B2S, S1, 0)).mul(yo).add(d3);
+            if ((k & 7) != 7) continue;
+            int s = 32 * (k >> 3);
             e0.intoArray(sums, s);
             d0.intoArray(sums, s + 16);
             e1.intoArray(sums, 512 + s);
@@ -690,6 +690,7 @@ abstract sealed class InterleavedKQuant implements InterleavedRows permits Inter
             d2.intoArray(sums, 1024 + s + 16);
             e3.intoArray(sums, 1536 + s);
             d3.intoArray(sums, 1536 + s + 16);
+            e0 = ShortVector.zero(S1); e1 = e0; e2 = e0; e3 = e0; d0 = e0; d1 = e0; d2 = e0; d3 = e0;
         }
     }
 
