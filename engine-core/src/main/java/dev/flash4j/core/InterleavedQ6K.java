@@ -96,20 +96,23 @@ final class InterleavedQ6K extends InterleavedKQuant {
                    float[] out, int o0, int o1, int o2, int o3) {
         FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0;
         long q0 = b0 + QS, q1 = b1 + QS + h, q2 = b2 + QS, q3 = b3 + QS + h;
-        for (int t = 0; t < 16; t++) {
-            FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = 0; j < 16; j++) {
-                FloatVector y = FloatVector.broadcast(Wide.F, x[xo + 16 * t + j]);
-                long c = 16L * (16 * t + j);
-                a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE)
-                        .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
-                a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE)
-                        .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
-                a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE)
-                        .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
-                a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE)
-                        .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
-            }
+        // one flat loop over the block's 256 columns, each 16-column scale group closed in a branch:
+        // a nested loop paid the segment loads' bounds-check strip (about 25 instructions a load,
+        // docs/kernels-performance.md) every 16 columns
+        FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < BLOCK; j++) {
+            FloatVector y = FloatVector.broadcast(Wide.F, x[xo + j]);
+            long c = 16L * j;
+            a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
+            a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a1);
+            a2 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q2 + c, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a2);
+            a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE)
+                    .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
+            if ((j & 15) != 15) continue;
+            int t = j >> 4;
             s0 = a0.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b0 + SC + 16 * t, Vec.LE)
                     .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s0);
             s1 = a1.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b1 + SC + 16 * t + h, Vec.LE)
@@ -118,6 +121,7 @@ final class InterleavedQ6K extends InterleavedKQuant {
                     .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s2);
             s3 = a3.fma(((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, b3 + SC + 16 * t + h, Vec.LE)
                     .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)), s3);
+            a0 = FloatVector.zero(Wide.F); a1 = a0; a2 = a0; a3 = a0;
         }
         s0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D, Vec.LE), FloatVector.fromArray(Wide.F, out, o0)).intoArray(out, o0);
         s1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 4L * h, Vec.LE), FloatVector.fromArray(Wide.F, out, o1)).intoArray(out, o1);
