@@ -147,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double gbps = bandwidth != null ? bandwidth : Math.max(measured.get(0), measured.get(1));
         BenchReport report = new BenchReport(run.model.toString(), options, depth, warmup, mostWarmups, reps, seed, weightBytes, fileWeightBytes, kvBytes,
-                gbps, bandwidth != null ? "given" : "measured", measured, layout, repackedBytes, tests);
+                gbps, measured, layout, repackedBytes, tests);
         if (json) {
             var o = report.json();
             if (drafting != null) o.set("draft", DraftReport.json(drafting));

@@ -19,7 +19,7 @@ import java.util.StringJoiner;
  */
 record BenchReport(String model, ModelOptions options, int depth, int warmup, int maxWarmup, int reps, long seed, long weightBytesPerToken,
                    long fileWeightBytesPerToken,
-                   long kvCacheBytes, double bandwidthGbps, String bandwidthSource, List<Double> bandwidthMeasurements, String weightLayout,
+                   long kvCacheBytes, double bandwidthGbps, List<Double> bandwidthMeasurements, String weightLayout,
                    long repackedBytes, List<Test> tests) {
 
     /**
@@ -30,6 +30,11 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         Test(String name, String kind, int tokens, int depth, ThroughputBench.Measurement m) {
             this(name, kind, tokens, depth, m.tokensPerSecond(), m.warmupRuns());
         }
+    }
+
+    /** "given" (--bandwidth) or "measured": nothing is measured when the bandwidth is given. */
+    String bandwidthSource() {
+        return bandwidthMeasurements.isEmpty() ? "given" : "measured";
     }
 
     /** Weight GB/s the decode test achieved, or NaN without one. */
@@ -77,7 +82,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         String bw = bandwidthMeasurements.size() == 2
                 ? String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (measured: %.2f before the tests, %.2f after; the higher counts)",
                         bandwidthGbps, bandwidthMeasurements.get(0), bandwidthMeasurements.get(1))
-                : String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource);
+                : String.format(Locale.ROOT, "memory bandwidth %.2f GB/s (%s)", bandwidthGbps, bandwidthSource());
         if (Double.isNaN(g)) sb.append(bw);
         else sb.append(String.format(Locale.ROOT, "decode reads %.2f GB/s of weights = %.1f%% of the %s", g, 100 * g / bandwidthGbps, bw));
         // more than all of it: the bandwidth was measured in a slow minute of a shared machine
@@ -105,7 +110,7 @@ record BenchReport(String model, ModelOptions options, int depth, int warmup, in
         o.put("weight_layout", weightLayout);
         o.put("repacked_bytes", repackedBytes);
         o.put("memory_bandwidth_gbps", bandwidthGbps);
-        o.put("memory_bandwidth_source", bandwidthSource);
+        o.put("memory_bandwidth_source", bandwidthSource());
         var measuredNode = o.putArray("memory_bandwidth_measurements_gbps");
         for (double m : bandwidthMeasurements) measuredNode.add(m);
         double g = decodeGbps();

@@ -95,7 +95,7 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
                 write(target, header, plan, pool);
                 RepackedWeights made = mapIfValid(target, header, plan);
                 if (made == null) throw new IOException("the cache file " + target + " did not read back");
-                removeSuperseded(dir, file, target);
+                removeSuperseded(dir, file, target, header);
                 return new RepackedWeights(made.packed, made.arena, Kind.FILE_MADE, total, target, (System.nanoTime() - t0) / 1e9, null);
             } catch (IOException | UncheckedIOException e) {
                 if (mode == Repack.FILE) throw new IOException("cannot write the repacked-weight cache file in " + dir + ": " + e.getMessage(), e);
@@ -208,11 +208,11 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
      * files of this model version and layout with another tensor set, which a JVM with other
      * vector widths makes and reads (IQ4_XS has an interleaved copy on 512-bit vectors only);
      * deleting those made every switch of width rewrite the cache. A process that still maps a
-     * deleted file keeps reading it (POSIX); a file that cannot be deleted is left.
+     * deleted file keeps reading it (POSIX); a file that cannot be deleted is left. {@code header}
+     * is the one just written to {@code keep} ({@link #header}), compared without reading it back.
      */
-    static void removeSuperseded(Path dir, GgufFile file, Path keep) {
-        List<String> ours = headerLines(keep);
-        if (ours == null) return;
+    static void removeSuperseded(Path dir, GgufFile file, Path keep, String header) {
+        List<String> ours = List.of(header.split("\n"));
         String prefix = file.path().getFileName() + ".", source = sourcePath(ours);
         List<String> version = modelAndLayout(ours);
         try (var files = Files.list(dir)) {
