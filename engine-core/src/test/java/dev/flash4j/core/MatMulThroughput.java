@@ -76,18 +76,22 @@ public final class MatMulThroughput {
                                         t, m + kind, threads, wm.byteSize() / best, best / 1e6, best * threads / ((double) rows * cols));
                             }
                             if (batch <= 1) continue;
-                            // the batched kernels use float activations whatever the precision asked
+                            // prompt-sized batches take float activations whatever the precision asked;
+                            // passes of a few tokens take 8 bits where the matrix has 8-bit pass kernels
                             WeightMatrix wb = wm.slice(0, Math.min(batchRows, rows));
-                            float[] out = new float[batch * wb.rows()];
-                            double best = Double.MAX_VALUE;
-                            for (int r = 0; r < Math.max(3, reps / 5); r++) {
-                                long t0 = now(threads);
-                                MatMul.matmul(pool, wb, x, batch, out, 0);
-                                best = Math.min(best, now(threads) - t0);
+                            for (String m : batch < MatMul.TILED_MIN_BATCH_INTERLEAVED ? modes.split(",") : new String[] {"f32"}) {
+                                ActivationPrecision p = ActivationPrecision.valueOf(m.toUpperCase());
+                                float[] out = new float[batch * wb.rows()];
+                                double best = Double.MAX_VALUE;
+                                for (int r = 0; r < Math.max(3, reps / 5); r++) {
+                                    long t0 = now(threads);
+                                    MatMul.matmul(pool, wb, x, batch, out, 0, p);
+                                    best = Math.min(best, now(threads) - t0);
+                                }
+                                double fmas = (double) wb.rows() * cols * batch;
+                                System.out.printf("%-5s batch%d %-15s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
+                                        t, batch, m + kind, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
                             }
-                            double fmas = (double) wb.rows() * cols * batch;
-                            System.out.printf("%-5s batch%d %-15s %d thread(s): %6.1f GFMA/s, %.1f weight-GB*tokens/s (%.1f ms for %dx%d)%n",
-                                    t, batch, "f32" + kind, threads, fmas / best, wb.byteSize() * (double) batch / best, best / 1e6, wb.rows(), cols);
                         }
                     }
                 }
