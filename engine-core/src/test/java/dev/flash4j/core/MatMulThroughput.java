@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * A standalone measurement of {@link MatMul} (not a unit test): weight GB/s of matrix-vector
  * products per type with 1 and 2 threads, and batch throughput (tokens/s for one matrix, and
- * multiply-adds per second) for a prompt-sized batch.
+ * multiply-adds per second) for a prompt-sized batch, or per activation mode for a pass of fewer
+ * than {@link MatMul#TILED_MIN_BATCH_INTERLEAVED} tokens ({@code batch=4 modes=f32,q8}).
  *
  * <p>Weights are random bytes with the block scales overwritten by small finite halves, so every
  * block decodes to finite values; what is measured is the kernel and memory, not the numbers.
