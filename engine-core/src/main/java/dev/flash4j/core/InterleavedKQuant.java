@@ -11,8 +11,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the interleaved copies of the K-quant types (and of Q8_0, eight of its blocks to one of
- * 256 columns, and of IQ4_XS, whose kernels are Q4_K's with a level lookup) share: the packed memory, its groups of {@link #GROUP} rows one after the other,
- * and within a group the 256-column blocks in column order, each {@code blockBytes} long. The
+ * 256 columns, and of IQ4_XS, whose kernels are Q4_K's with a level lookup) share: the packed
+ * memory, its groups of {@link #GROUP} rows one after the other, and within a group the
+ * 256-column blocks in column order, each {@code blockBytes} long. The
  * subclasses add their block layout, their packing of one block and their kernels.
  *
  * <p>The tile dequantizers ({@code dequantizeGroup}) and the four-unit kernels ({@code quadBlock})
