@@ -23,7 +23,7 @@ import java.lang.foreign.MemorySegment;
  * ours, and a helper left as a call boxes its vectors and runs the conversion in plain Java (6% of a
  * 512-token prompt's samples in some runs; a third of the Q4_K decode kernel's).
  */
-abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K, InterleavedQ8_0, InterleavedIq4Xs {
+abstract sealed class InterleavedKQuant implements InterleavedRows permits InterleavedQ4K, InterleavedQ5K, InterleavedQ6K, InterleavedQ8_0, InterleavedIq4Xs, InterleavedQ4_0 {
     /** Columns per block of a copy (a K-quant block; eight Q8_0 blocks). */
     static final int BLOCK = Q4KFormat.BLOCK;
     private static final VectorSpecies<Short> S2 = ShortVector.SPECIES_512;

@@ -131,6 +131,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q6_K -> InterleavedQ6K.bytes(groups, w.cols());
             case Q8_0 -> InterleavedQ8_0.fits(w.cols()) ? InterleavedQ8_0.bytes(groups, w.cols()) : -1;
             case IQ4_XS -> InterleavedIq4Xs.available() ? InterleavedIq4Xs.bytes(groups, w.cols()) : -1;
+            case Q4_0, IQ4_NL -> InterleavedQ4_0.fits(w.cols()) ? InterleavedQ4_0.bytes(groups, w.cols()) : -1;
             default -> -1;
         };
     }
@@ -145,6 +146,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q6_K -> InterleavedQ6K.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case Q8_0 -> InterleavedQ8_0.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
             case IQ4_XS -> InterleavedIq4Xs.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool);
+            case Q4_0, IQ4_NL -> InterleavedQ4_0.pack(w.data(), w.rowBytes(), groups, w.cols(), dst, pool, w.type());
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }
@@ -159,6 +161,7 @@ public interface InterleavedRows extends TiledMatMul.GroupTiles {
             case Q6_K -> InterleavedQ6K.view(data, groups, w.cols());
             case Q8_0 -> InterleavedQ8_0.view(data, groups, w.cols());
             case IQ4_XS -> InterleavedIq4Xs.view(data, groups, w.cols());
+            case Q4_0, IQ4_NL -> InterleavedQ4_0.view(data, groups, w.cols(), w.type());
             default -> throw new IllegalArgumentException(w.type() + " has no interleaved layout");
         };
     }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * row count that leaves rows after the last whole group (those go to the row kernels).
  */
 class InterleavedTokensTest {
-    /** The types with an interleaved copy on this JVM's vectors (IQ4_XS on 512-bit ones only). */
+    /** The types with an interleaved copy on this JVM's vectors (IQ4_XS, Q4_0 and IQ4_NL on 512-bit ones only). */
     private static final GgmlType[] TYPES = java.util.Arrays.stream(InterleavedTypes.ALL).filter(InterleavedTypes::onThisJvm).toArray(GgmlType[]::new);
     private static final int ROWS = 3 * InterleavedRows.GROUP + 5, COLS = 512, STRIDE = COLS + 96;
 
@@ -30,7 +30,7 @@ class InterleavedTokensTest {
         float[] src = new float[COLS];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < COLS; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 5)) + 0.3);
-            Quantizer.quantizeRow(t, src, 0, COLS, seg, r * rowBytes);
+            InterleavedTypes.quantizeRow(t, src, COLS, seg, r * rowBytes);
         }
         return new WeightMatrix("w", BlockFormats.of(t), seg, rows, COLS, rowBytes).interleave();
     }
@@ -167,8 +167,8 @@ class InterleavedTokensTest {
             for (GgmlType t : TYPES) {
                 WeightMatrix w = matrix(arena, t, rnd);
                 InterleavedRows iw = w.interleaved();
-                assertEquals(t != GgmlType.IQ4_XS, iw.hasEightBit(), t.name());
-                if (!iw.hasEightBit()) continue; // IQ4_XS: no 8-bit kernels to compare (its products take floats: MatMulTest)
+                assertEquals(!java.util.Set.of(GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.IQ4_NL).contains(t), iw.hasEightBit(), t.name());
+                if (!iw.hasEightBit()) continue; // IQ4_XS, Q4_0, IQ4_NL: no 8-bit kernels to compare (its products take floats: MatMulTest)
                 for (int pattern = 0; pattern < 2; pattern++) {
                     for (int tokens = 1; tokens <= 9; tokens++) {
                         float[] x = new float[tokens * COLS];

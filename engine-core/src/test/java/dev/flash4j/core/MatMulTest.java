@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both sides of the tiling threshold.
  */
 class MatMulTest {
-    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.IQ4_NL, GgmlType.F32, GgmlType.F16, GgmlType.BF16};
     private static final GgmlType[] INTERLEAVED = InterleavedTypes.ALL;
 
     /** A random matrix quantized by the reference quantizer, and its rows dequantized. */
@@ -28,7 +28,7 @@ class MatMulTest {
             float[] src = new float[cols];
             for (int r = 0; r < rows; r++) {
                 for (int i = 0; i < cols; i++) src[i] = (float) (rnd.nextGaussian() * (1 + (i % 7)));
-                Quantizer.quantizeRow(t, src, 0, cols, seg, r * rowBytes);
+                InterleavedTypes.quantizeRow(t, src, cols, seg, r * rowBytes);
             }
             WeightMatrix w = new WeightMatrix("w", BlockFormats.of(t), seg, rows, cols, rowBytes).interleave();
             assertEquals(rows >= InterleavedRows.GROUP && java.util.Arrays.asList(INTERLEAVED).contains(t) && InterleavedTypes.onThisJvm(t), w.interleaved() != null, t + " copy");
@@ -167,9 +167,10 @@ class MatMulTest {
                 int rows = 93, cols = 768; // five groups and 13 rows after them
                 Fixture f = Fixture.random(arena, t, rows, cols, rnd);
                 // which rows take 8-bit activations: the interleaved copy's whole groups where it has an 8-bit
-                // kernel (all but IQ4_XS; Q5_K's row format has none), the other rows if the row format does
+                // kernel (all but IQ4_XS, Q4_0 and IQ4_NL; Q5_K's row format has none), the other rows if the row format does
                 InterleavedRows iw = f.w().interleaved();
-                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null && iw.hasEightBit();
+                // a copy without 8-bit kernels (IQ4_XS, Q4_0, IQ4_NL) keeps the whole matrix in floats, its rows after the groups too
+                boolean rowQ8 = BlockFormats.supportsQ8(t) && ActivationPrecision.Q8.eightBit(f.w()), groupQ8 = iw != null && iw.hasEightBit();
                 int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
                 if (!rowQ8 && !groupQ8) continue;
                 for (int batch = 1; batch < MatMul.TILED_MIN_BATCH; batch++) {
@@ -268,7 +269,7 @@ class MatMulTest {
                             float[] fused = new float[tokens * rows];
                             batch.add(f.w(), x, 0, cols, tokens, fused, 0, rows);
                             batch.run(pool);
-                            boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t);
+                            boolean rowQ8 = p == ActivationPrecision.Q8 && BlockFormats.supportsQ8(t) && groupQ8; // a copy without 8-bit kernels: floats throughout
                             // from 8 tokens on, MatMul's 8-bit passes go to the tiled kernels, which take floats
                             boolean matMulQ8 = p == ActivationPrecision.Q8 && groupQ8 && !MatMul.tiled(f.w(), tokens, p);
                             for (int b = 0; b < tokens; b++) {

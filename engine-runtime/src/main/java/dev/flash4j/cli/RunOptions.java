@@ -35,7 +35,7 @@ final class RunOptions {
     String activations;
 
     @Option(names = "--repack", arity = "0..1", fallbackValue = "memory", defaultValue = "auto", paramLabel = "auto|file|memory|off",
-            description = "read K-quant, Q8_0 and IQ4_XS weights (Q4_K/Q5_K/Q6_K, Q8_0; IQ4_XS on 512-bit vectors) through an interleaved copy that decodes about 2.5x faster: "
+            description = "read K-quant, Q8_0, Q4_0 and IQ4 weights (Q4_K/Q5_K/Q6_K, Q8_0; IQ4_XS, Q4_0, IQ4_NL on 512-bit vectors) through an interleaved copy that decodes about 2-2.5x faster: "
                     + "file = a cache file made once in --repack-cache and then memory-mapped; memory = a copy in RAM at every load; "
                     + "off = read in place from the model file; auto = file if the disk has room, else memory if it fits, else off "
                     + "(default ${DEFAULT-VALUE}; --repack alone = memory)")

@@ -44,7 +44,7 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Maps and validates the file and builds the model. K-quant, Q8_0 and IQ4_XS matrices are read through an
+     * Maps and validates the file and builds the model. K-quant, Q8_0, Q4_0 and IQ4 matrices are read through an
      * interleaved copy as {@link ModelOptions#repack()} says (made now, or mapped from a cache
      * file); everything else is read in place from the mapping.
      */

@@ -61,7 +61,7 @@ public record ModelOptions(int threads, KvCacheType kvCacheType, int contextSize
         return new ModelOptions(threads, kvCacheType, contextSize, batchSize, p, repack, repackCache);
     }
 
-    /** Where the K-quant, Q8_0 and IQ4_XS matrices are read from ({@link Repack}). */
+    /** Where the K-quant, Q8_0, Q4_0 and IQ4 matrices are read from ({@link Repack}). */
     public ModelOptions withRepack(Repack mode) {
         return new ModelOptions(threads, kvCacheType, contextSize, batchSize, activations, mode, repackCache);
     }

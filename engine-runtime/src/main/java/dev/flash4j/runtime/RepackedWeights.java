@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The interleaved copies of a model's K-quant, Q8_0 and IQ4_XS matrices ({@link Repack}), made or mapped at load
+ * The interleaved copies of a model's K-quant, Q8_0, Q4_0 and IQ4 matrices ({@link Repack}), made or mapped at load
  * time, and handed to the weight loader as a function from a matrix to the same matrix reading its
  * copy. Holds the memory or the cache-file mapping: close it after the model's last use.
  *
@@ -203,10 +203,11 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
     /**
      * Deletes the other cache files in {@code dir} made from the same model path that no load
      * would read again: made from an earlier version of the file (another size or time stamp), or
-     * by a build with another byte layout. Each is as large as the model's K-quant, Q8_0 and
-     * IQ4_XS matrices (about 100 GB for the real model). Kept: files of other model paths, and
+     * by a build with another byte layout. Each is as large as the model's K-quant, Q8_0, Q4_0
+     * and IQ4 matrices (about 100 GB for the real model). Kept: files of other model paths, and
      * files of this model version and layout with another tensor set, which a JVM with other
-     * vector widths makes and reads (IQ4_XS has an interleaved copy on 512-bit vectors only);
+     * vector widths makes and reads (IQ4_XS, IQ4_NL and Q4_0 have an interleaved copy on 512-bit
+     * vectors only);
      * deleting those made every switch of width rewrite the cache. A process that still maps a
      * deleted file keeps reading it (POSIX); a file that cannot be deleted is left. {@code header}
      * is the one just written to {@code keep} ({@link #header}), compared without reading it back.
@@ -373,11 +374,11 @@ public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoC
     public String describe() {
         return switch (kind) {
             case NONE -> "weights: read in place from the mapped file (repack " + note + ")";
-            case MEMORY -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant, Q8_0 and IQ4_XS matrices in memory, %s (made in %.1f s)%s",
+            case MEMORY -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant, Q8_0, Q4_0 and IQ4 matrices in memory, %s (made in %.1f s)%s",
                     gb(bytes), seconds, note == null ? "" : "; " + note);
-            case FILE_MADE -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant, Q8_0 and IQ4_XS matrices written to %s, %s (made once, in %.1f s)",
+            case FILE_MADE -> String.format(java.util.Locale.ROOT, "weights: interleaved copy of the K-quant, Q8_0, Q4_0 and IQ4 matrices written to %s, %s (made once, in %.1f s)",
                     cacheFile, gb(bytes), seconds);
-            case FILE_REUSED -> "weights: interleaved copy of the K-quant, Q8_0 and IQ4_XS matrices mapped from " + cacheFile + ", " + gb(bytes);
+            case FILE_REUSED -> "weights: interleaved copy of the K-quant, Q8_0, Q4_0 and IQ4 matrices mapped from " + cacheFile + ", " + gb(bytes);
         };
     }
 
