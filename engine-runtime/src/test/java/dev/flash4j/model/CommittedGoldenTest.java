@@ -61,7 +61,7 @@ class CommittedGoldenTest {
      */
     @ParameterizedTest
     @CsvSource({"q4_k_s,step35-tiny-a-q4_k_s,Q8", "q4_k_s,step35-tiny-a-q4_k_s,AUTO", "q8_0,step35-tiny-a-q8_0,Q8",
-            "iq4_xs,step35-tiny-a-iq4_xs,Q8"}) // IQ4_XS: no 8-bit kernels, so its interleaved float kernels under Q8
+            "iq4_xs,step35-tiny-a-iq4_xs,Q8", "q4_0,step35-tiny-a-q4_0,Q8"}) // IQ4_XS, Q4_0: no 8-bit interleaved kernels, so their float kernels under Q8
     void decodeStepsOnRepackedWeightsStayWithinTheStatisticalBounds(String type, String modelName, ActivationPrecision p) throws Exception {
         LogitStats stats = LogitStats.compare(repackedDecodeLogits(type, modelName, p), reference(type), ids(type).length, VOCAB);
         System.out.println(modelName + ", repacked, " + p + " activations, decode steps vs numpy: " + stats);
@@ -71,11 +71,11 @@ class CommittedGoldenTest {
     /**
      * Float activations through the repacked weights: the interleaved kernels (the tiled ones for
      * the prompt, the one-token ones for each decode step) within the exact tolerance of
-     * {@link #logitsMatchNumpyReference}, which reads the rows as stored. IQ4_XS's copy exists on
-     * 512-bit vectors only; on 256-bit ones this checks its row kernels again.
+     * {@link #logitsMatchNumpyReference}, which reads the rows as stored. IQ4_XS's and Q4_0's copies
+     * exist on 512-bit vectors only; on 256-bit ones this checks their row kernels again.
      */
     @ParameterizedTest
-    @CsvSource({"q8_0,step35-tiny-a-q8_0", "q4_k_s,step35-tiny-a-q4_k_s", "iq4_xs,step35-tiny-a-iq4_xs"})
+    @CsvSource({"q8_0,step35-tiny-a-q8_0", "q4_k_s,step35-tiny-a-q4_k_s", "iq4_xs,step35-tiny-a-iq4_xs", "q4_0,step35-tiny-a-q4_0"})
     void floatDecodeStepsOnRepackedWeightsMatchNumpyReference(String type, String modelName) throws Exception {
         float[] logits = repackedDecodeLogits(type, modelName, ActivationPrecision.F32);
         float max = GoldenData.maxAbsDiff(logits, 0, reference(type), 0, logits.length);
