@@ -14,11 +14,16 @@ import java.lang.foreign.ValueLayout;
  * only. Both formats are 32-value blocks of an f16 scale and 16 bytes of 4-bit indexes; a value is
  * the scale times its index's level: {@code index - 8} for Q4_0, {@link Iq4Table} for IQ4_NL. So one
  * layout and one set of kernels serves both, with the 16 levels as a table. Per group and 256-column
- * block (eight source blocks), {@link #BLOCK_BYTES} bytes (2560 against 16 x 144 for the rows, +11%):
+ * block (eight source blocks), {@link #BLOCK_BYTES} bytes (2560 against 16 x 144 for the rows, +11%),
+ * four chunks of 64 columns, chunk c at {@code 640*c}:
  * <pre>
- *   [0, 512)     d of sub-block s (columns 32s .. 32s+31) of row i at 64*s + 4*i, f32
- *   [512, 2560)  level indexes: byte l (0..127) of the row at 512 + 16*l + i, in Q4_K's order
+ *   [0, 64)      d of sub-block 2c (columns 64c .. 64c+31) of row i at 4*i, f32
+ *   [64, 128)    d of sub-block 2c+1 (columns 64c+32 .. 64c+63), the same
+ *   [128, 640)   level indexes: byte l (32c .. 32c+31) of the row at 128 + 16*(l - 32c) + i, in Q4_K's order
  * </pre>
+ * Each chunk's scales sit just before its indexes, which the kernels read first: with all 512 bytes
+ * of scales at the block's start (a kernel reading them up to 2 KB behind its indexes), two threads
+ * streamed a 151 MB matrix at 27-29 GB/s; chunked, at 42 (the same kernel, Zen 5).
  * The indexes are re-ordered into {@link InterleavedQ4K}'s arrangement (byte {@code 32c + j} holds
  * column {@code 64c + j} in its low nibble and {@code 64c + 32 + j} in its high one; the source keeps
  * a block's first 16 values in the low nibbles of its 16 bytes), as {@link InterleavedIq4Xs} does,
@@ -38,7 +43,8 @@ import java.lang.foreign.ValueLayout;
  */
 final class InterleavedQ4_0 extends InterleavedKQuant {
     static final int BLOCK_BYTES = 512 + 2048;
-    private static final int D = 0, QS = 512;
+    /** Bytes of a 64-column chunk (d of its two sub-blocks, then its quants), and the quants' offset in it. */
+    private static final int CHUNK = 640, QS = 128;
     private static final int G = GROUP;
     /** Source blocks per block of the copy. */
     private static final int SUBS = BLOCK / Q4_0Format.BLOCK;
@@ -78,10 +84,10 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
     /** Packs the whole groups of {@code src}'s rows (Q4_0 or IQ4_NL: the same bytes) into {@code dst} ({@link #bytes} long). */
     static InterleavedQ4_0 pack(MemorySegment src, long rowBytes, int groups, int cols, MemorySegment dst, WorkerPool pool, GgmlType type) {
         packBlocks(src, rowBytes, groups, cols, SUBS * Q4_0Format.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
-            for (int s = 0; s < SUBS; s++) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 64 * s + 4L * i, Le.f16(rows, p + (long) Q4_0Format.BYTES * s));
+            for (int s = 0; s < SUBS; s++) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + CHUNK * (s / 2) + 64 * (s % 2) + 4L * i, Le.f16(rows, p + (long) Q4_0Format.BYTES * s));
             for (int l = 0; l < 128; l++) {
                 int c = 64 * (l / 32) + l % 32; // the columns of byte l's low and high nibble: c and c + 32
-                out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * l + i, (byte) (index(rows, p, c) | index(rows, p, c + 32) << 4));
+                out.set(ValueLayout.JAVA_BYTE, o + CHUNK * (l / 32) + QS + 16L * (l % 32) + i, (byte) (index(rows, p, c) | index(rows, p, c + 32) << 4));
             }
         });
         return new InterleavedQ4_0(dst, groups, cols, type);
@@ -111,8 +117,8 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
         for (int b = 0; b < blocks; b++) {
             long bo = go + (long) b * BLOCK_BYTES;
             for (int s = 0; s < SUBS; s++) {
-                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s, Vec.LE);
-                long q = bo + QS + 16L * 32 * (s >> 1);
+                FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * (s >> 1) + 64 * (s & 1), Vec.LE);
+                long q = bo + (long) CHUNK * (s >> 1) + QS;
                 int shift = 4 * (s & 1), o = G * (256 * b + 32 * s);
                 for (int j = 0; j < 32; j++) {
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q + 16L * j, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
@@ -137,7 +143,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
             FloatVector l0 = FloatVector.zero(Wide.F), l1 = l0, l2 = l0, l3 = l0, u0 = l0, u1 = l0, u2 = l0, u3 = l0;
             for (int j = 0; j < 32; j++) {
                 FloatVector ylo = FloatVector.broadcast(Wide.F, x[xo + 64 * c + j]), yhi = FloatVector.broadcast(Wide.F, x[xo + 64 * c + 32 + j]);
-                long k = 16L * (32 * c + j);
+                long k = (long) CHUNK * c + 16L * j;
                 IntVector v0 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
                 IntVector v1 = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + k, Vec.LE)
@@ -156,7 +162,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
                 u3 = ((FloatVector) v3.lanewise(VectorOperators.LSHR, 4).selectFrom(levels).reinterpretAsFloats()).fma(yhi, u3);
             }
             // sub-blocks 2c (low nibbles) and 2c+1 (high nibbles): their d at 64 * (2c) and 64 * (2c + 1)
-            int dl = D + 128 * c, dh = dl + 64;
+            int dl = CHUNK * c, dh = dl + 64;
             s0 = u0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + dh, Vec.LE), l0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + dl, Vec.LE), s0));
             s1 = u1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + dh + 4L * h, Vec.LE), l1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + dl + 4L * h, Vec.LE), s1));
             s2 = u2.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + dh, Vec.LE), l2.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + dl, Vec.LE), s2));
@@ -186,7 +192,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
                 int xj = 64 * c + j;
                 FloatVector ya = FloatVector.broadcast(Wide.F, x[xa + xj]), za = FloatVector.broadcast(Wide.F, x[xa + xj + 32]);
                 FloatVector yb = FloatVector.broadcast(Wide.F, x[xb + xj]), zb = FloatVector.broadcast(Wide.F, x[xb + xj + 32]);
-                long k = 16L * (32 * c + j);
+                long k = (long) CHUNK * c + 16L * j;
                 IntVector v = (IntVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + k, Vec.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Wide.I, 0);
                 FloatVector lo = (FloatVector) v.selectFrom(levels).reinterpretAsFloats(), hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).selectFrom(levels).reinterpretAsFloats();
                 la0 = lo.fma(ya, la0); lb0 = lo.fma(yb, lb0); ha0 = hi.fma(za, ha0); hb0 = hi.fma(zb, hb0);
@@ -203,7 +209,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
                 hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).selectFrom(levels).reinterpretAsFloats();
                 la3 = lo.fma(ya, la3); lb3 = lo.fma(yb, lb3); ha3 = hi.fma(za, ha3); hb3 = hi.fma(zb, hb3);
             }
-            int dl = D + 128 * c, dh = dl + 64;
+            int dl = CHUNK * c, dh = dl + 64;
             FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, b0 + dl, Vec.LE), sh = FloatVector.fromMemorySegment(Wide.F, data, b0 + dh, Vec.LE);
             la0.fma(sl, ha0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
             lb0.fma(sl, hb0.fma(sh, FloatVector.fromArray(Wide.F, acc, l))).intoArray(acc, l);
@@ -233,7 +239,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
         FloatVector sum = FloatVector.fromArray(Wide.F, out, o);
         for (int c = 0; c < 4; c++) {
             // sub-blocks 2c (low nibbles, columns 64c + j) and 2c+1 (high nibbles, 64c + 32 + j) from the same loads
-            long q = bo + QS + 16L * 32 * c + h;
+            long q = bo + (long) CHUNK * c + QS + h;
             int xl = xo + 64 * c;
             FloatVector lo = Wide.zero(), hi = lo;
             for (int j = 0; j < 32; j++) {
@@ -241,8 +247,8 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
                 lo = v.selectFrom(levels).reinterpretAsFloats().fma(FloatVector.broadcast(Wide.F, x[xl + j]), lo);
                 hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(levels).reinterpretAsFloats().fma(FloatVector.broadcast(Wide.F, x[xl + 32 + j]), hi);
             }
-            sum = lo.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 4L * h, Vec.LE), sum);
-            sum = hi.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 64 + 4L * h, Vec.LE), sum);
+            sum = lo.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 4L * h, Vec.LE), sum);
+            sum = hi.fma(FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 64 + 4L * h, Vec.LE), sum);
         }
         sum.intoArray(out, o);
     }
@@ -268,7 +274,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
      */
     private void pair4x2(long ba, long bb, int c, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
         IntVector levels = IntVector.fromArray(IntVector.SPECIES_512, levelBits, 0);
-        long qa = ba + QS + 16L * 32 * c, qb = bb + QS + 16L * 32 * c;
+        long qa = ba + (long) CHUNK * c + QS, qb = bb + (long) CHUNK * c + QS;
         FloatVector la0 = FloatVector.zero(Wide.F), la1 = la0, la2 = la0, la3 = la0, ha0 = la0, ha1 = la0, ha2 = la0, ha3 = la0;
         FloatVector lb0 = la0, lb1 = la0, lb2 = la0, lb3 = la0, hb0 = la0, hb1 = la0, hb2 = la0, hb3 = la0;
         for (int j = 0; j < 32; j++) {
@@ -295,7 +301,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
             y = FloatVector.broadcast(Wide.F, x[x3 + 32 + j]);
             ha3 = hia.fma(y, ha3); hb3 = hib.fma(y, hb3);
         }
-        int dl = D + 128 * c, dh = dl + 64;
+        int dl = CHUNK * c, dh = dl + 64;
         FloatVector sla = FloatVector.fromMemorySegment(Wide.F, data, ba + dl, Vec.LE), sha = FloatVector.fromMemorySegment(Wide.F, data, ba + dh, Vec.LE);
         FloatVector slb = FloatVector.fromMemorySegment(Wide.F, data, bb + dl, Vec.LE), shb = FloatVector.fromMemorySegment(Wide.F, data, bb + dh, Vec.LE);
         int l = Wide.L;
@@ -327,7 +333,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
      */
     private void pair4(long bo, int c, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
         IntVector levels = IntVector.fromArray(IntVector.SPECIES_512, levelBits, 0);
-        long q = bo + QS + 16L * 32 * c + h;
+        long q = bo + (long) CHUNK * c + QS + h;
         FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
         for (int j = 0; j < 32; j++) {
             IntVector v = Wide.u8(data, q + 16L * j);
@@ -341,8 +347,8 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
             h2 = hi.fma(FloatVector.broadcast(Wide.F, x[x2 + 32 + j]), h2);
             h3 = hi.fma(FloatVector.broadcast(Wide.F, x[x3 + 32 + j]), h3);
         }
-        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 4L * h, Vec.LE);
-        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 64 + 4L * h, Vec.LE);
+        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 4L * h, Vec.LE);
+        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 64 + 4L * h, Vec.LE);
         l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
         l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
         l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
@@ -363,7 +369,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
     /** {@link #pair4} for 3 tokens. */
     private void pair3(long bo, int c, int h, float[] x, int x0, int x1, int x2, float[] acc) {
         IntVector levels = IntVector.fromArray(IntVector.SPECIES_512, levelBits, 0);
-        long q = bo + QS + 16L * 32 * c + h;
+        long q = bo + (long) CHUNK * c + QS + h;
         FloatVector l0 = Wide.zero(), l1 = l0, l2 = l0, h0 = l0, h1 = l0, h2 = l0;
         for (int j = 0; j < 32; j++) {
             IntVector v = Wide.u8(data, q + 16L * j);
@@ -375,8 +381,8 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
             h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
             h2 = hi.fma(FloatVector.broadcast(Wide.F, x[x2 + 32 + j]), h2);
         }
-        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 4L * h, Vec.LE);
-        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 64 + 4L * h, Vec.LE);
+        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 4L * h, Vec.LE);
+        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 64 + 4L * h, Vec.LE);
         l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
         l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
         l2.fma(sl, h2.fma(sh, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L))).intoArray(acc, 2 * Wide.L);
@@ -396,7 +402,7 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
     /** {@link #pair4} for 2 tokens. */
     private void pair2(long bo, int c, int h, float[] x, int x0, int x1, float[] acc) {
         IntVector levels = IntVector.fromArray(IntVector.SPECIES_512, levelBits, 0);
-        long q = bo + QS + 16L * 32 * c + h;
+        long q = bo + (long) CHUNK * c + QS + h;
         FloatVector l0 = Wide.zero(), l1 = l0, h0 = l0, h1 = l0;
         for (int j = 0; j < 32; j++) {
             IntVector v = Wide.u8(data, q + 16L * j);
@@ -406,8 +412,8 @@ final class InterleavedQ4_0 extends InterleavedKQuant {
             h0 = hi.fma(FloatVector.broadcast(Wide.F, x[x0 + 32 + j]), h0);
             h1 = hi.fma(FloatVector.broadcast(Wide.F, x[x1 + 32 + j]), h1);
         }
-        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 4L * h, Vec.LE);
-        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 128 * c + 64 + 4L * h, Vec.LE);
+        FloatVector sl = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 4L * h, Vec.LE);
+        FloatVector sh = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * c + 64 + 4L * h, Vec.LE);
         l0.fma(sl, h0.fma(sh, FloatVector.fromArray(Wide.F, acc, 0))).intoArray(acc, 0);
         l1.fma(sl, h1.fma(sh, FloatVector.fromArray(Wide.F, acc, Wide.L))).intoArray(acc, Wide.L);
     }
