@@ -11,11 +11,16 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Q8_0 rows interleaved in groups of 16 ({@link InterleavedRows}), eight Q8_0 blocks (256 columns)
- * to a block of the copy. Per group and 256-column block, {@link #BLOCK_BYTES} bytes:
+ * to a block of the copy. Per group and 256-column block, {@link #BLOCK_BYTES} bytes, eight chunks
+ * of 32 columns (sub-block s at {@code 576*s}):
  * <pre>
- *   [0, 512)      d of sub-block s (columns 32s .. 32s+31) of row i at 64*s + 4*i, f32
- *   [512, 4608)   quants: column c of row i at 512 + 16*c + i (signed byte, as in the file)
+ *   [0, 64)       d of sub-block s (columns 32s .. 32s+31) of row i at 4*i, f32
+ *   [64, 576)     quants: column 32s + j of row i at 64 + 16*j + i (signed byte, as in the file)
  * </pre>
+ * Each sub-block's d sits just before its quants, so a kernel reading it after them reads a line
+ * it has just passed: with all eight at the block's start (up to 4 KB behind the quants), two
+ * threads streamed a 134 MB matrix at 30-38 GB/s, chunked at 38-60 (Zen 5; kernels-performance.md,
+ * "Scales next to their quants").
  * The same shape as {@link InterleavedQ5K} without scales and mins: per sub-block the kernels sum
  * {@code q*x} over its 32 columns and multiply the sum once by the rows' d. Only matrices of whole
  * 256-column blocks get a copy ({@link #fits}); the others keep the row kernels. Why a copy at all:
@@ -25,7 +30,8 @@ import java.lang.foreign.ValueLayout;
  */
 final class InterleavedQ8_0 extends InterleavedKQuant {
     static final int BLOCK_BYTES = 512 + 4096;
-    private static final int D = 0, QS = 512;
+    /** Bytes of a 32-column chunk (the rows' d of one Q8_0 block, then its quants), and the quants' offset in it. */
+    private static final int CHUNK = 64 + 512, QS = 64;
     private static final int G = GROUP;
     /** Q8_0 blocks per block of the copy. */
     private static final int SUBS = BLOCK / Q8_0Format.BLOCK;
@@ -54,8 +60,8 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         packBlocks(src, rowBytes, groups, cols, SUBS * Q8_0Format.BYTES, BLOCK_BYTES, dst, pool, (rows, p, i, out, o) -> {
             for (int s = 0; s < SUBS; s++) {
                 long sp = p + (long) s * Q8_0Format.BYTES;
-                out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + D + 64 * s + 4L * i, Le.f16(rows, sp));
-                for (int j = 0; j < 32; j++) out.set(ValueLayout.JAVA_BYTE, o + QS + 16L * (32 * s + j) + i, rows.get(ValueLayout.JAVA_BYTE, sp + 2 + j));
+                out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o + CHUNK * s + 4L * i, Le.f16(rows, sp));
+                for (int j = 0; j < 32; j++) out.set(ValueLayout.JAVA_BYTE, o + CHUNK * s + QS + 16L * j + i, rows.get(ValueLayout.JAVA_BYTE, sp + 2 + j));
             }
         });
         return new InterleavedQ8_0(dst, groups, cols);
@@ -74,8 +80,8 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             long bo = go + (long) b * BLOCK_BYTES;
             for (int h = 0; h < G; h += Wide.L) {
                 for (int s = 0; s < SUBS; s++) {
-                    FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE);
-                    long q = bo + QS + 16L * 32 * s + h;
+                    FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE);
+                    long q = bo + (long) CHUNK * s + QS + h;
                     int o = G * (256 * b + 32 * s) + h;
                     for (int j = 0; j < 32; j++) {
                         ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q + 16L * j, Vec.LE)
@@ -96,7 +102,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0;
             for (int j = 0; j < 32; j++) {
                 FloatVector y = FloatVector.broadcast(Wide.F, x[xo + 32 * s + j]);
-                long c = 16L * (32 * s + j);
+                long c = (long) CHUNK * s + 16L * j;
                 a0 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE)
                         .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a0);
                 a1 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q1 + c, Vec.LE)
@@ -106,7 +112,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
                 a3 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q3 + c, Vec.LE)
                         .convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a3);
             }
-            int d = D + 64 * s;
+            int d = CHUNK * s;
             s0 = a0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + d, Vec.LE), s0);
             s1 = a1.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + d + 4L * h, Vec.LE), s1);
             s2 = a2.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + d, Vec.LE), s2);
@@ -126,7 +132,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
                   float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector s0 = FloatVector.zero(Wide.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         for (int s = 0; s < SUBS; s++) {
-            long c0 = 16L * 32 * s;
+            long c0 = (long) CHUNK * s;
             long q0 = b0 + QS + c0, q1 = b0 + QS + h + c0, q2 = b1 + QS + c0, q3 = b1 + QS + h + c0, q4 = b2 + QS + c0, q5 = b2 + QS + h + c0, q6 = b3 + QS + c0, q7 = b3 + QS + h + c0;
             FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int j = 0; j < 32; j++) {
@@ -141,14 +147,14 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
                 a6 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q6 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a6);
                 a7 = ((FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q7 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0)).fma(y, a7);
             }
-            s0 = a0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D + 64 * s, Vec.LE), s0);
-            s1 = a1.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + D + 64 * s + 4L * h, Vec.LE), s1);
-            s2 = a2.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 64 * s, Vec.LE), s2);
-            s3 = a3.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + D + 64 * s + 4L * h, Vec.LE), s3);
-            s4 = a4.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + D + 64 * s, Vec.LE), s4);
-            s5 = a5.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + D + 64 * s + 4L * h, Vec.LE), s5);
-            s6 = a6.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 64 * s, Vec.LE), s6);
-            s7 = a7.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + D + 64 * s + 4L * h, Vec.LE), s7);
+            s0 = a0.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + CHUNK * s, Vec.LE), s0);
+            s1 = a1.fma(FloatVector.fromMemorySegment(Wide.F, data, b0 + CHUNK * s + 4L * h, Vec.LE), s1);
+            s2 = a2.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + CHUNK * s, Vec.LE), s2);
+            s3 = a3.fma(FloatVector.fromMemorySegment(Wide.F, data, b1 + CHUNK * s + 4L * h, Vec.LE), s3);
+            s4 = a4.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + CHUNK * s, Vec.LE), s4);
+            s5 = a5.fma(FloatVector.fromMemorySegment(Wide.F, data, b2 + CHUNK * s + 4L * h, Vec.LE), s5);
+            s6 = a6.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + CHUNK * s, Vec.LE), s6);
+            s7 = a7.fma(FloatVector.fromMemorySegment(Wide.F, data, b3 + CHUNK * s + 4L * h, Vec.LE), s7);
         }
         int l = Wide.L;
         s0.add(FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
@@ -174,7 +180,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             FloatVector a0 = FloatVector.zero(Wide.F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             for (int j = 0; j < 32; j++) {
                 FloatVector ya = FloatVector.broadcast(Wide.F, x[xa + 32 * s + j]), yb = FloatVector.broadcast(Wide.F, x[xb + 32 * s + j]);
-                long c = 16L * (32 * s + j);
+                long c = (long) CHUNK * s + 16L * j;
                 FloatVector v = (FloatVector) ByteVector.fromMemorySegment(Wide.B, data, q0 + c, Vec.LE).convertShape(VectorOperators.B2I, Wide.I, 0).convert(VectorOperators.I2F, 0);
                 a0 = v.fma(ya, a0);
                 c0 = v.fma(yb, c0);
@@ -188,7 +194,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
                 a3 = v.fma(ya, a3);
                 c3 = v.fma(yb, c3);
             }
-            int d = D + 64 * s;
+            int d = CHUNK * s;
             FloatVector sd = FloatVector.fromMemorySegment(Wide.F, data, b0 + d, Vec.LE);
             a0.fma(sd, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
             c0.fma(sd, FloatVector.fromArray(Wide.F, acc, l)).intoArray(acc, l);
@@ -209,14 +215,14 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
     void blockDot(long bo, int h, float[] x, int xo, float[] sums, int so, float[] out, int o) {
         FloatVector sum = Wide.zero();
         for (int s = 0; s < SUBS; s++) {
-            long q = bo + QS + 16L * 32 * s + h;
+            long q = bo + (long) CHUNK * s + QS + h;
             int xs = xo + 32 * s;
             FloatVector s0 = Wide.zero(), s1 = s0;
             for (int j = 0; j < 32; j += 2) {
                 s0 = Wide.toFloat(Wide.s8(data, q + 16L * j)).fma(FloatVector.broadcast(Wide.F, x[xs + j]), s0);
                 s1 = Wide.toFloat(Wide.s8(data, q + 16L * (j + 1))).fma(FloatVector.broadcast(Wide.F, x[xs + j + 1]), s1);
             }
-            sum = s0.add(s1).fma(FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE), sum);
+            sum = s0.add(s1).fma(FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE), sum);
         }
         sum.add(FloatVector.fromArray(Wide.F, out, o)).intoArray(out, o);
     }
@@ -237,7 +243,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
 
     /** Sub-block s of a block of two groups for 4 tokens (see {@link InterleavedQ5K}'s {@code sub4x2}). */
     private void sub4x2(long ba, long bb, int s, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
-        long qa = ba + QS + 16L * 32 * s, qb = bb + QS + 16L * 32 * s;
+        long qa = ba + (long) CHUNK * s + QS, qb = bb + (long) CHUNK * s + QS;
         FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         for (int j = 0; j < 32; j++) {
             FloatVector va = Wide.toFloat(Wide.s8(data, qa + 16L * j)), vb = Wide.toFloat(Wide.s8(data, qb + 16L * j));
@@ -250,8 +256,8 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             y = FloatVector.broadcast(Wide.F, x[x3 + j]);
             a3 = va.fma(y, a3); b3 = vb.fma(y, b3);
         }
-        FloatVector da = FloatVector.fromMemorySegment(Wide.F, data, ba + D + 64 * s, Vec.LE);
-        FloatVector db = FloatVector.fromMemorySegment(Wide.F, data, bb + D + 64 * s, Vec.LE);
+        FloatVector da = FloatVector.fromMemorySegment(Wide.F, data, ba + CHUNK * s, Vec.LE);
+        FloatVector db = FloatVector.fromMemorySegment(Wide.F, data, bb + CHUNK * s, Vec.LE);
         int l = Wide.L;
         a0.fma(da, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
         a1.fma(da, FloatVector.fromArray(Wide.F, acc, l)).intoArray(acc, l);
@@ -276,7 +282,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
 
     /** Sub-block s of a block for 4 tokens: each column's quants converted once, the sums times d into {@code acc}. */
     private void sub4(long bo, int s, int h, float[] x, int x0, int x1, int x2, int x3, float[] acc) {
-        long q = bo + QS + 16L * 32 * s + h;
+        long q = bo + (long) CHUNK * s + QS + h;
         FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0, a3 = a0;
         for (int j = 0; j < 32; j++) {
             FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j));
@@ -285,7 +291,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
             a3 = v.fma(FloatVector.broadcast(Wide.F, x[x3 + j]), a3);
         }
-        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE);
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE);
         a0.fma(d, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
         a1.fma(d, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
         a2.fma(d, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
@@ -305,7 +311,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
 
     /** {@link #sub4} for 3 tokens. */
     private void sub3(long bo, int s, int h, float[] x, int x0, int x1, int x2, float[] acc) {
-        long q = bo + QS + 16L * 32 * s + h;
+        long q = bo + (long) CHUNK * s + QS + h;
         FloatVector a0 = Wide.zero(), a1 = a0, a2 = a0;
         for (int j = 0; j < 32; j++) {
             FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j));
@@ -313,7 +319,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             a1 = v.fma(FloatVector.broadcast(Wide.F, x[x1 + j]), a1);
             a2 = v.fma(FloatVector.broadcast(Wide.F, x[x2 + j]), a2);
         }
-        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE);
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE);
         a0.fma(d, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
         a1.fma(d, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
         a2.fma(d, FloatVector.fromArray(Wide.F, acc, 2 * Wide.L)).intoArray(acc, 2 * Wide.L);
@@ -332,7 +338,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
 
     /** {@link #sub4} for 2 tokens (two accumulators each, for more FMAs in flight). */
     private void sub2(long bo, int s, int h, float[] x, int x0, int x1, float[] acc) {
-        long q = bo + QS + 16L * 32 * s + h;
+        long q = bo + (long) CHUNK * s + QS + h;
         FloatVector a0 = Wide.zero(), a1 = a0, b0 = a0, b1 = a0;
         for (int j = 0; j < 32; j += 2) {
             FloatVector v = Wide.toFloat(Wide.s8(data, q + 16L * j)), w = Wide.toFloat(Wide.s8(data, q + 16L * (j + 1)));
@@ -341,7 +347,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
             b0 = w.fma(FloatVector.broadcast(Wide.F, x[x0 + j + 1]), b0);
             b1 = w.fma(FloatVector.broadcast(Wide.F, x[x1 + j + 1]), b1);
         }
-        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE);
+        FloatVector d = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE);
         a0.add(b0).fma(d, FloatVector.fromArray(Wide.F, acc, 0)).intoArray(acc, 0);
         a1.add(b1).fma(d, FloatVector.fromArray(Wide.F, acc, Wide.L)).intoArray(acc, Wide.L);
     }
@@ -371,7 +377,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
         for (int h = 0; h < G; h += Wide.L) {
             FloatVector acc = FloatVector.fromArray(Wide.F, out, o + h);
             for (int s = 0; s < SUBS; s++) {
-                long q = bo + QS + 16L * 32 * s + h;
+                long q = bo + (long) CHUNK * s + QS + h;
                 int r = 16 * (col + 32 * s) + h;
                 IntVector sum = IntVector.zero(Wide.I);
                 for (int j = 0; j < 32; j++) {
@@ -379,7 +385,7 @@ final class InterleavedQ8_0 extends InterleavedKQuant {
                             .convertShape(VectorOperators.B2S, Wide.SH, 0)).mul(ShortVector.fromArray(Wide.SH, rep, r + 16 * j));
                     sum = sum.add((IntVector) p.convertShape(VectorOperators.S2I, Wide.I, 0));
                 }
-                FloatVector scale = FloatVector.fromMemorySegment(Wide.F, data, bo + D + 64 * s + 4L * h, Vec.LE)
+                FloatVector scale = FloatVector.fromMemorySegment(Wide.F, data, bo + CHUNK * s + 4L * h, Vec.LE)
                         .mul(a.d[(col + 32 * s) / Q8Activations.BLOCK]);
                 acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
             }
