@@ -169,8 +169,9 @@ class MatMulTest {
                 // which rows take 8-bit activations: the interleaved copy's whole groups where it has an 8-bit
                 // kernel (all but IQ4_XS, Q4_0 and IQ4_NL; Q5_K's row format has none), the other rows if the row format does
                 InterleavedRows iw = f.w().interleaved();
+                boolean rowQ8 = BlockFormats.supportsQ8(t), groupQ8 = iw != null && iw.hasEightBit();
                 // a copy without 8-bit kernels (IQ4_XS, Q4_0, IQ4_NL) keeps the whole matrix in floats, its rows after the groups too
-                boolean rowQ8 = BlockFormats.supportsQ8(t) && ActivationPrecision.Q8.eightBit(f.w()), groupQ8 = iw != null && iw.hasEightBit();
+                boolean afterGroupsQ8 = rowQ8 && ActivationPrecision.Q8.eightBit(f.w());
                 int groupRows = iw == null ? 0 : iw.groups() * InterleavedRows.GROUP;
                 if (!rowQ8 && !groupQ8) continue;
                 for (int batch = 1; batch < MatMul.TILED_MIN_BATCH; batch++) {
@@ -189,7 +190,7 @@ class MatMulTest {
                     double worst = 0;
                     for (int b = 0; b < batch; b++) {
                         for (int r = 0; r < rows; r++) {
-                            float[] in = passQ8 && (r < groupRows ? groupQ8 : rowQ8) ? xq : x, plainIn = rowQ8 ? xq : x;
+                            float[] in = passQ8 && (r < groupRows ? groupQ8 : afterGroupsQ8) ? xq : x, plainIn = rowQ8 ? xq : x;
                             double want = f.dot(r, in, b * cols), scale = f.absDot(r, in, b * cols);
                             assertEquals(want, out[b * rows + r], 1e-5 * scale, t + " batch " + batch + " token " + b + " row " + r);
                             assertEquals(f.dot(r, plainIn, b * cols), plain[b * rows + r], 1e-5 * f.absDot(r, plainIn, b * cols), t + " (not interleaved) batch " + batch + " token " + b + " row " + r);
