@@ -21,10 +21,12 @@ import java.lang.foreign.ValueLayout;
  *   [64, 128)    d of sub-block 2c+1 (columns 64c+32 .. 64c+63), the same
  *   [128, 640)   level indexes: byte l (32c .. 32c+31) of the row at 128 + 16*(l - 32c) + i, in Q4_K's order
  * </pre>
- * Each chunk's scales sit just before its indexes, which the kernels read first: with all 512 bytes
- * of scales at the block's start (a kernel reading them up to 2 KB behind its indexes), two threads
- * streamed a 151 MB matrix at 27-29 GB/s; chunked, at 42 (the same kernel, Zen 5).
- * The indexes are re-ordered into {@link InterleavedQ4K}'s arrangement (byte {@code 32c + j} holds
+ * Each chunk's scales sit just before its indexes: the kernels read them right after the indexes,
+ * lines just passed. With all 512 bytes of scales at the block's start (read up to 2 KB behind the
+ * indexes), two threads streamed a 151 MB matrix at 27-29 GB/s; chunked, at 36-37 (the same
+ * kernel, Zen 5).
+ *
+ * <p>The indexes are re-ordered into {@link InterleavedQ4K}'s arrangement (byte {@code 32c + j} holds
  * column {@code 64c + j} in its low nibble and {@code 64c + 32 + j} in its high one; the source keeps
  * a block's first 16 values in the low nibbles of its 16 bytes), as {@link InterleavedIq4Xs} does,
  * whose kernels these are with a float scale per sub-block instead of a byte scale per sub-block
@@ -42,7 +44,7 @@ import java.lang.foreign.ValueLayout;
  * reaches 127 x 127, so two products would overflow the short lanes those kernels add in.
  */
 final class InterleavedQ4_0 extends InterleavedKQuant {
-    static final int BLOCK_BYTES = 512 + 2048;
+    static final int BLOCK_BYTES = 4 * (128 + 512);
     /** Bytes of a 64-column chunk (d of its two sub-blocks, then its quants), and the quants' offset in it. */
     private static final int CHUNK = 640, QS = 128;
     private static final int G = GROUP;

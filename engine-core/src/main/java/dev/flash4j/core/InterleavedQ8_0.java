@@ -19,7 +19,7 @@ import java.lang.foreign.ValueLayout;
  * </pre>
  * Each sub-block's d sits just before its quants, so a kernel reading it after them reads a line
  * it has just passed: with all eight at the block's start (up to 4 KB behind the quants), two
- * threads streamed a 134 MB matrix at 30-38 GB/s, chunked at 38-60 (Zen 5; kernels-performance.md,
+ * threads streamed a 134 MB matrix at 37-38 GB/s, chunked at 52-55 (Zen 5; kernels-performance.md,
  * "Scales next to their quants").
  * The same shape as {@link InterleavedQ5K} without scales and mins: per sub-block the kernels sum
  * {@code q*x} over its 32 columns and multiply the sum once by the rows' d. Only matrices of whole
@@ -29,7 +29,7 @@ import java.lang.foreign.ValueLayout;
  * interleaved kernels.
  */
 final class InterleavedQ8_0 extends InterleavedKQuant {
-    static final int BLOCK_BYTES = 512 + 4096;
+    static final int BLOCK_BYTES = 8 * (64 + 512);
     /** Bytes of a 32-column chunk (the rows' d of one Q8_0 block, then its quants), and the quants' offset in it. */
     private static final int CHUNK = 64 + 512, QS = 64;
     private static final int G = GROUP;

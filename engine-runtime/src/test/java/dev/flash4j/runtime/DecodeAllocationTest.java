@@ -92,8 +92,8 @@ class DecodeAllocationTest {
 
     /**
      * Repacked (interleaved) weights, the {@code --repack} path, with float and with 8-bit
-     * activations; and the IQ4_XS model's copy (its kernels on 512-bit vectors, its row kernels on
-     * 256-bit ones), whose kernels are Q4_K's with a table lookup added: near C2's node budget.
+     * activations; and the IQ4_XS and Q4_0 models' copies (their kernels on 512-bit vectors, their
+     * row kernels on 256-bit ones), whose kernels are Q4_K's with a table lookup: near C2's node budget.
      */
     @Test
     void repackedWeightsAllocateLittlePerToken() throws Exception {
@@ -104,6 +104,8 @@ class DecodeAllocationTest {
         assertTrue(f32 < BOUND_PER_TOKEN, "decoding repacked weights allocates " + f32 + " bytes per token");
         assertTrue(q8 < BOUND_PER_TOKEN, "decoding repacked weights with 8-bit activations allocates " + q8 + " bytes per token");
         assertTrue(iq4 < BOUND_PER_TOKEN, "decoding repacked IQ4_XS weights allocates " + iq4 + " bytes per token");
+        double q40 = perToken("repacked Q4_0", "step35-tiny-a-q4_0.gguf", repacked, plain(SamplingOptions.greedy()));
+        assertTrue(q40 < BOUND_PER_TOKEN, "decoding repacked Q4_0 weights allocates " + q40 + " bytes per token");
     }
 
     /**
