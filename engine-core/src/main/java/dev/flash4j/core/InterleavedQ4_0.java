@@ -44,9 +44,9 @@ import java.lang.foreign.ValueLayout;
  * reaches 127 x 127, so two products would overflow the short lanes those kernels add in.
  */
 final class InterleavedQ4_0 extends InterleavedKQuant {
-    static final int BLOCK_BYTES = 4 * (128 + 512);
     /** Bytes of a 64-column chunk (d of its two sub-blocks, then its quants), and the quants' offset in it. */
-    private static final int CHUNK = 640, QS = 128;
+    private static final int CHUNK = 128 + 512, QS = 128;
+    static final int BLOCK_BYTES = 4 * CHUNK;
     private static final int G = GROUP;
     /** Source blocks per block of the copy. */
     private static final int SUBS = BLOCK / Q4_0Format.BLOCK;

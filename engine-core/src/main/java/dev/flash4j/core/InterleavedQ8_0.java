@@ -29,9 +29,9 @@ import java.lang.foreign.ValueLayout;
  * interleaved kernels.
  */
 final class InterleavedQ8_0 extends InterleavedKQuant {
-    static final int BLOCK_BYTES = 8 * (64 + 512);
     /** Bytes of a 32-column chunk (the rows' d of one Q8_0 block, then its quants), and the quants' offset in it. */
     private static final int CHUNK = 64 + 512, QS = 64;
+    static final int BLOCK_BYTES = 8 * CHUNK;
     private static final int G = GROUP;
     /** Q8_0 blocks per block of the copy. */
     private static final int SUBS = BLOCK / Q8_0Format.BLOCK;

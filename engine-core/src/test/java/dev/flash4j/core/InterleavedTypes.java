@@ -9,9 +9,12 @@ final class InterleavedTypes {
     /** Every type with an interleaved layout, whatever the vector width. */
     static final GgmlType[] ALL = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.IQ4_NL};
 
-    /** Whether {@code t} has an interleaved copy on this JVM's vectors (IQ4_XS, Q4_0, IQ4_NL: on 512-bit ones only). */
+    /** The types whose interleaved kernels use a 16-level table: a copy on 512-bit vectors only, and no 8-bit kernels. */
+    static final java.util.Set<GgmlType> LEVEL_TABLE = java.util.EnumSet.of(GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.IQ4_NL);
+
+    /** Whether {@code t} has an interleaved copy on this JVM's vectors (the {@link #LEVEL_TABLE} types on 512-bit ones only). */
     static boolean onThisJvm(GgmlType t) {
-        return !java.util.Set.of(GgmlType.IQ4_XS, GgmlType.Q4_0, GgmlType.IQ4_NL).contains(t) || InterleavedIq4Xs.available();
+        return !LEVEL_TABLE.contains(t) || InterleavedIq4Xs.available();
     }
 
     /**

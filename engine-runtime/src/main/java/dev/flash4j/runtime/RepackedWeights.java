@@ -40,8 +40,12 @@ import java.util.function.UnaryOperator;
  * ({@link #removeSuperseded}).
  */
 public final class RepackedWeights implements UnaryOperator<WeightMatrix>, AutoCloseable {
-    /** Bumped whenever an interleaved byte layout changes: old cache files then stop matching. */
-    static final int LAYOUT_VERSION = 3; // 2: Q4_0/IQ4_NL copies with each 64-column chunk's scales before its indexes; 3: Q8_0 each sub-block's d before its quants
+    /**
+     * Bumped whenever an interleaved byte layout changes: old cache files then stop matching. 2: the
+     * Q4_0/IQ4_NL copies with each 64-column chunk's scales before its indexes; 3: the Q8_0 copy with
+     * each 32-column sub-block's d before its quants.
+     */
+    static final int LAYOUT_VERSION = 3;
     private static final String MAGIC = "FLASH4J-REPACK";
     private static final long PAGE = 4096;
     /** Copies smaller than this stay in memory even with a cache directory (tests, tiny models). */
